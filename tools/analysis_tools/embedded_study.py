@@ -126,7 +126,34 @@ def final_metrics(work_dir: str) -> dict:
     return [r for r in records if 'accuracy/top1' in r][-1]
 
 
-def train(config: str, work_dir: str, seed: int) -> dict:
+def finished_run(config: str, work_dir: str):
+    """Final metrics of a run that already reached its last epoch in
+    ``work_dir`` (an interrupted study being rerun), or None."""
+    dumped = osp.join(ROOT, work_dir, osp.basename(config))
+    if not osp.isfile(dumped):
+        return None
+    from mmengine.config import Config
+    max_epochs = Config.fromfile(dumped).train_cfg.max_epochs
+    for log in sorted(
+            glob.glob(
+                osp.join(ROOT, work_dir, '*', 'vis_data', 'scalars.json')),
+            reverse=True):
+        records = [json.loads(line) for line in open(log)]
+        val = [r for r in records if 'accuracy/top1' in r]
+        if val and val[-1].get('step') == max_epochs:
+            print(f'==> reusing finished run {work_dir}', flush=True)
+            return val[-1]
+    return None
+
+
+def train(config: str,
+          work_dir: str,
+          seed: int,
+          skip_finished: bool = False) -> dict:
+    if skip_finished:
+        finished = finished_run(config, work_dir)
+        if finished is not None:
+            return finished
     run_tool(
         osp.join('tools', 'train.py'), config, '--work-dir', work_dir,
         '--cfg-options', f'randomness.seed={seed}')
@@ -206,6 +233,11 @@ def main():
         action='store_true',
         help='use a teacher another study trained (same config) when its '
         'checkpoint is published, instead of training it again')
+    parser.add_argument(
+        '--skip-finished',
+        action='store_true',
+        help='keep the result of any run that already reached its last '
+        'epoch in its work dir (to finish an interrupted study)')
     args = parser.parse_args()
     if len(args.seeds) < 3:
         print(
@@ -223,7 +255,7 @@ def main():
             if reused is not None:
                 teachers.append(reused)
                 continue
-        teachers.append(train(teacher_cfg, teacher_dir, seed=0))
+        teachers.append(train(teacher_cfg, teacher_dir, 0, args.skip_finished))
         run_tool(
             osp.join('tools', 'model_converters', 'publish_model.py'),
             osp.join(teacher_dir, 'epoch_*.pth'), teacher_ckpt)
@@ -237,7 +269,7 @@ def main():
         for seed in args.seeds:
             work_dir = osp.join(args.work_dir, args.study,
                                 method.replace(' ', '_'), f'seed{seed}')
-            metrics = train(config, work_dir, seed)
+            metrics = train(config, work_dir, seed, args.skip_finished)
             metrics['seed'] = seed
             results['runs'][method].append(metrics)
     results['minutes'] = round((time.time() - start) / 60, 1)
