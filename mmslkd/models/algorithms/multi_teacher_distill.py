@@ -172,9 +172,7 @@ class MultiTeacherDistill(BaseAlgorithm):
             ``teacher_weighting.*`` losses and the weight statistics.
         """
         distiller = _unwrap(self.distiller)
-        for name, teacher in self.teachers.items():
-            with distiller.teacher_recorders[name], torch.no_grad():
-                teacher(batch_inputs, mode='tensor')
+        self._record_teachers(batch_inputs)
         losses = OrderedDict()
         with distiller.student_recorders:
             if self.calculate_student_loss:
@@ -194,6 +192,12 @@ class MultiTeacherDistill(BaseAlgorithm):
         losses.update(add_prefix(self.distiller(weights), 'distill'))
         losses.update(self._weight_statistics(weights))
         return losses
+
+    def _record_teachers(self, batch_inputs: torch.Tensor) -> None:
+        distiller = _unwrap(self.distiller)
+        for name, teacher in self.teachers.items():
+            with distiller.teacher_recorders[name], torch.no_grad():
+                teacher(batch_inputs, mode='tensor')
 
     def _weight_statistics(self, weights: torch.Tensor) -> LossDict:
         with torch.no_grad():
@@ -243,6 +247,30 @@ class MultiTeacherDistill(BaseAlgorithm):
         return log_vars
 
     # ------------------------------------------------------------ validation
+    @torch.no_grad()
+    def predict_teacher_weights(self,
+                                batch_inputs: torch.Tensor) -> torch.Tensor:
+        """The per-instance teacher weights the rule gives these images
+        (for analysis: ``tools/analysis_tools/teacher_weight_report.py``).
+
+        Args:
+            batch_inputs (Tensor): Pre-processed images.
+
+        Returns:
+            Tensor: (B, K) weights, in the order of ``teachers``.
+        """
+        if self.teacher_weighting is None:
+            raise ValueError('This MultiTeacherDistill has no teacher '
+                             'weighting (teacher_weighting=None).')
+        distiller = _unwrap(self.distiller)
+        self._record_teachers(batch_inputs)
+        with distiller.student_recorders:
+            self.student(batch_inputs, mode='tensor')
+        rule = _unwrap(self.teacher_weighting)
+        weights, _ = self.teacher_weighting(
+            **distiller.get_weighting_inputs(rule.input_names))
+        return weights
+
     @torch.no_grad()
     def predict_logits(self,
                        inputs: torch.Tensor,

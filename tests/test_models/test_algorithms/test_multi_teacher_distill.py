@@ -119,6 +119,21 @@ def test_losses_statistics_and_gradients():
     assert model.student.head.fc.weight.grad.abs().sum() > 0
 
 
+def test_predict_teacher_weights_are_the_training_weights():
+    model = build(teacher_weighting=dict(type='LatentAdapterWeighting'))
+    model.eval()  # BatchNorm in eval mode: both passes see the same student
+    inputs, samples = batch()
+    weights = model.predict_teacher_weights(inputs)
+    assert weights.shape == (6, 2) and not weights.requires_grad
+    torch.testing.assert_close(weights.sum(1), torch.ones(6))
+    assert not torch.allclose(weights[:, 0], weights[0, 0])  # per instance
+    losses = model.loss(inputs, samples)
+    torch.testing.assert_close(losses['teacher_weight.t0'], weights[:,
+                                                                    0].mean())
+    with pytest.raises(ValueError, match='no teacher weighting'):
+        build(teacher_weighting=None).predict_teacher_weights(inputs)
+
+
 def test_group_hints_round_robin():
     model = build(
         teachers=('resnet14', 'resnet8x4'),

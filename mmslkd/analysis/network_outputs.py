@@ -1,0 +1,246 @@
+# Copyright (c) mmslkd contributors. All rights reserved.
+"""Load any of our checkpoints with its config and collect what its networks
+output over a dataset (logits, penultimate features, labels, images)."""
+import copy
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.model import is_model_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from torch import nn
+
+from mmslkd.registry import DATASETS, MODELS
+from mmslkd.utils import (CheckpointError, describe_state_dict_mismatch,
+                          extract_state_dict, safe_torch_load)
+
+__all__ = [
+    'load_model', 'network_names', 'get_network', 'build_test_dataloader',
+    'collect_outputs'
+]
+
+
+def load_model(config: Union[str, Config],
+               checkpoint: Optional[str] = None) -> nn.Module:
+    """Build a config's model and load a checkpoint of it, strictly.
+
+    Teacher checkpoints named in the config are not read: a checkpoint of a
+    distillation run already holds its teachers.
+
+    Args:
+        config (str | Config): The run's config.
+        checkpoint (str, optional): Its checkpoint (a training checkpoint or
+            a bare state dict), read with ``weights_only=True``. None keeps
+            the initial weights.
+
+    Returns:
+        nn.Module: The model in eval mode.
+
+    Raises:
+        CheckpointError: The checkpoint does not fit the model.
+    """
+    cfg = Config.fromfile(config) if isinstance(config, str) else \
+        copy.deepcopy(config)
+    init_default_scope(cfg.get('default_scope', 'mmslkd'))
+    model_cfg = cfg.model
+    if cfg.get('data_preprocessor') is not None:
+        # as MMEngine's Runner does: the top-level one is the default
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    if model_cfg.get('teacher_ckpt'):
+        model_cfg.teacher_ckpt = None
+    for spec in (model_cfg.get('teachers') or {}).values():
+        if isinstance(spec, dict) and spec.get('ckpt'):
+            spec['ckpt'] = None
+    model = MODELS.build(model_cfg)
+    if checkpoint is not None:
+        state_dict = extract_state_dict(
+            safe_torch_load(checkpoint, 'cpu'), checkpoint)
+        missing, unexpected, mismatched = describe_state_dict_mismatch(
+            model, state_dict)
+        if missing or unexpected or mismatched:
+            raise CheckpointError(
+                f'{checkpoint!r} does not fit the model of this config: '
+                f'{len(missing)} missing keys (e.g. {missing[:3]}), '
+                f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]}), '
+                f'{len(mismatched)} shape mismatches (e.g. {mismatched[:3]}). '
+                'Give the config the checkpoint was trained with.')
+        model.load_state_dict(state_dict, strict=True)
+    model.eval()
+    return model
+
+
+def _unwrap(model: nn.Module) -> nn.Module:
+    return model.module if is_model_wrapper(model) else model
+
+
+def network_names(model: nn.Module) -> List[str]:
+    """Names :func:`get_network` accepts for this model.
+
+    Args:
+        model (nn.Module): A classifier or one of our distillation
+            algorithms.
+
+    Returns:
+        list[str]: ``['model']`` for a plain classifier; ``student``,
+        ``teacher`` / ``teacher.<name>`` and ``slt<i>`` for algorithms.
+    """
+    model = _unwrap(model)
+    if not hasattr(model, 'architecture'):
+        return ['model']
+    names = ['student']
+    if isinstance(getattr(model, 'teacher', None), nn.Module):
+        names.append('teacher')
+    for name in getattr(model, 'teachers', {}) or {}:
+        names.append(f'teacher.{name}')
+    slts = getattr(model, 'self_learning_teachers', None)
+    if slts is not None:
+        names += [f'slt{i}' for i in range(len(slts))]
+    return names
+
+
+def get_network(model: nn.Module, name: str) -> nn.Module:
+    """One classifier of a model, by the name its logs use.
+
+    Args:
+        model (nn.Module): A classifier or one of our algorithms.
+        name (str): One of :func:`network_names`.
+
+    Returns:
+        nn.Module: The classifier.
+    """
+    model = _unwrap(model)
+    names = network_names(model)
+    if name not in names:
+        raise KeyError(f'This {type(model).__name__} has no network {name!r}; '
+                       f'it has {names}.')
+    if name == 'model':
+        return model
+    if name == 'student':
+        return model.architecture
+    if name == 'teacher':
+        return model.teacher
+    if name.startswith('teacher.'):
+        return model.teachers[name[len('teacher.'):]]
+    return model.self_learning_teachers[int(name[len('slt'):])]
+
+
+def build_test_dataloader(config: Union[str, Config],
+                          split: str = 'test',
+                          batch_size: Optional[int] = None,
+                          max_samples: Optional[int] = None,
+                          seed: int = 0):
+    """The config's ``test_dataloader`` (or ``val_dataloader``), built.
+
+    Args:
+        config (str | Config): The config.
+        split (str): ``'test'`` or ``'val'``. Defaults to ``'test'``.
+        batch_size (int, optional): Override the batch size.
+        max_samples (int, optional): Keep a fixed random subset of this size
+            (in dataset order; test sets are often sorted by class, so the
+            first N images would show few classes).
+        seed (int): Seed of the subset. Defaults to 0.
+
+    Returns:
+        DataLoader: Unshuffled, on the main process only.
+    """
+    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    init_default_scope(cfg.get('default_scope', 'mmslkd'))
+    loader_cfg = copy.deepcopy(cfg.get(f'{split}_dataloader'))
+    if loader_cfg is None:
+        raise KeyError(f'The config has no {split}_dataloader.')
+    if batch_size is not None:
+        loader_cfg.batch_size = batch_size
+    loader_cfg.num_workers = 0
+    loader_cfg.persistent_workers = False
+    loader_cfg.sampler = dict(type='DefaultSampler', shuffle=False)
+    if max_samples is not None:
+        dataset = DATASETS.build(loader_cfg.dataset)
+        if len(dataset) > max_samples:
+            keep = np.random.default_rng(seed).choice(
+                len(dataset), max_samples, replace=False)
+            dataset = dataset.get_subset(sorted(keep.tolist()))
+        loader_cfg.dataset = dataset
+    return Runner.build_dataloader(loader_cfg, seed=0)
+
+
+@torch.no_grad()
+def collect_outputs(model: nn.Module,
+                    dataloader,
+                    networks: Sequence[str] = ('student', ),
+                    features: bool = False,
+                    images: bool = False,
+                    max_samples: Optional[int] = None) -> Dict:
+    """Run networks of a model over a dataset.
+
+    Args:
+        model (nn.Module): A classifier or one of our algorithms; its data
+            preprocessor prepares the batches.
+        dataloader (Iterable): Batches as MMEngine dataloaders give them.
+        networks (Sequence[str]): Networks (see :func:`network_names`).
+        features (bool): Also collect each network's penultimate features
+            (the neck output, the input of the classification layer).
+        images (bool): Also collect the raw input images (uint8, HWC).
+        max_samples (int, optional): Stop after this many samples.
+
+    Returns:
+        dict: ``labels`` (N,) int array; ``logits`` and (if asked)
+        ``features``: network -> (N, C) / (N, D) float arrays; ``images``
+        (N, H, W, 3) uint8 if asked.
+    """
+    model = _unwrap(model)
+    model.eval()  # (MMRazor's algorithms' train() returns None)
+    nets = OrderedDict((n, get_network(model, n)) for n in networks)
+    logits = {n: [] for n in nets}
+    feats = {n: [] for n in nets}
+    labels, raw_images = [], []
+    seen = 0
+    for data in dataloader:
+        if max_samples is not None and seen >= max_samples:
+            break
+        if images:
+            raw_images += [
+                img.permute(1, 2, 0).cpu().numpy() for img in data['inputs']
+            ]
+        batch = model.data_preprocessor(data, False)
+        inputs = batch['inputs']
+        labels.append(
+            torch.cat([s.gt_label for s in batch['data_samples']]).cpu())
+        for name, net in nets.items():
+            if features:
+                # an ImageClassifier's logits are head(extract_feat(x));
+                # its head's pre_logits are the classifier layer's input
+                neck_out = net.extract_feat(inputs)
+                feats[name].append(
+                    net.head.pre_logits(neck_out).flatten(1).cpu())
+                logits[name].append(net.head(neck_out).cpu())
+            else:
+                logits[name].append(net(inputs, mode='tensor').cpu())
+        seen += inputs.shape[0]
+    if not labels:
+        raise ValueError('The dataloader gave no batch: the dataset is '
+                         'empty.')
+    limit = slice(0, max_samples)
+    out = dict(
+        labels=torch.cat(labels).numpy()[limit],
+        logits={
+            n: torch.cat(v).float().numpy()[limit]
+            for n, v in logits.items()
+        })
+    if features:
+        out['features'] = {
+            n: torch.cat(v).float().numpy()[limit]
+            for n, v in feats.items()
+        }
+    if images:
+        out['images'] = _to_rgb_uint8(raw_images[limit])
+    return out
+
+
+def _to_rgb_uint8(images: List[np.ndarray]) -> np.ndarray:
+    array = np.stack(images)
+    if array.shape[-1] == 1:
+        array = np.repeat(array, 3, axis=-1)
+    return np.clip(array, 0, 255).astype(np.uint8)
