@@ -15,6 +15,9 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # fail before training when networks and data disagree on classes
     num_classes_check=dict(type='NumClassesCheckHook'),
+    # skip updates on NaN/Inf losses, stop after 3 in a row, and never save
+    # non-finite weights
+    non_finite_guard=dict(type='NonFiniteGuardHook', max_consecutive=3),
 )
 
 env_cfg = dict(
