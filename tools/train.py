@@ -17,7 +17,9 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from mmslkd.registry import RUNNERS
-from mmslkd.utils import check_launcher_env
+from mmslkd.utils import (CheckpointError, check_launcher_env,
+                          find_resumable_checkpoint, is_complete_checkpoint,
+                          safe_torch_load)
 
 
 def parse_args():
@@ -82,13 +84,6 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
 
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = args.resume
-
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None
@@ -104,6 +99,21 @@ def merge_args(cfg: Config, args) -> Config:
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+
+    if args.resume == 'auto':
+        # the newest *complete* checkpoint (MMEngine's last_checkpoint may
+        # name one that a crash left damaged); none yet: start the run
+        cfg.resume = True
+        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
+        if cfg.load_from is None:
+            cfg.resume = False
+    elif args.resume is not None:
+        if not is_complete_checkpoint(args.resume):
+            safe_torch_load(args.resume)  # raises, naming the problem
+            raise CheckpointError(
+                f'--resume {args.resume!r} is not a complete checkpoint.')
+        cfg.resume = True
+        cfg.load_from = args.resume
     return cfg
 
 

@@ -9,15 +9,22 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=100),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # crash-safe: written to <file>.partial, then renamed into place
     checkpoint=dict(
-        type='CheckpointHook', interval=10, max_keep_ckpts=3,
-        save_best='auto'),
+        type='CheckpointHook',
+        interval=10,
+        max_keep_ckpts=3,
+        save_best='auto',
+        backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # fail before training when networks and data disagree on classes
     num_classes_check=dict(type='NumClassesCheckHook'),
     # skip updates on NaN/Inf losses, stop after 3 in a row, and never save
     # non-finite weights
     non_finite_guard=dict(type='NonFiniteGuardHook', max_consecutive=3),
+    # each epoch's random streams depend on (seed, epoch) only: a resumed
+    # run continues exactly as the uninterrupted one
+    reseed=dict(type='EpochReseedHook'),
 )
 
 env_cfg = dict(

@@ -1,6 +1,7 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
-                         extract_state_dict, load_teacher_checkpoint,
+                         extract_state_dict, find_resumable_checkpoint,
+                         is_complete_checkpoint, load_teacher_checkpoint,
                          safe_torch_load)
 from .launcher import check_launcher_env
 from .setup_env import register_all_modules
@@ -8,5 +9,6 @@ from .setup_env import register_all_modules
 __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
-    'register_all_modules', 'check_launcher_env'
+    'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
+    'find_resumable_checkpoint'
 ]

@@ -8,8 +8,12 @@ so a teacher checkpoint downloaded from somewhere cannot run code on load.
 Failures are turned into errors that name the file, what is wrong with it and
 how to fix it.
 """
+import glob
 import os.path as osp
 import pickle
+import re
+import warnings
+import zipfile
 from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
@@ -18,7 +22,8 @@ from torch import nn
 
 __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
-    'load_teacher_checkpoint', 'describe_state_dict_mismatch'
+    'load_teacher_checkpoint', 'describe_state_dict_mismatch',
+    'is_complete_checkpoint', 'find_resumable_checkpoint'
 ]
 
 
@@ -182,3 +187,72 @@ def load_teacher_checkpoint(model: nn.Module,
         raise CheckpointError('\n'.join(lines))
     model.load_state_dict(state_dict, strict=True)
     return checkpoint
+
+
+def is_complete_checkpoint(filename: str) -> bool:
+    """Whether a file is a complete torch checkpoint (its zip archive is
+    intact: a file truncated or damaged while being written is not).
+
+    Args:
+        filename (str): The file.
+
+    Returns:
+        bool: True if it can be read back.
+    """
+    try:
+        with zipfile.ZipFile(filename) as archive:
+            return archive.testzip() is None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+
+
+def _checkpoint_number(filename: str) -> int:
+    match = re.fullmatch(r'(?:epoch|iter)_(\d+)\.pth', osp.basename(filename))
+    return int(match.group(1)) if match else -1
+
+
+def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
+    """The newest complete checkpoint of a run, to resume from.
+
+    Candidates are the file named in ``work_dir/last_checkpoint`` and every
+    ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``, newest first; the
+    first complete one wins (a newer damaged one is reported in a warning).
+
+    Args:
+        work_dir (str): The run's work dir.
+
+    Returns:
+        str | None: The checkpoint, or None when the run saved none yet.
+
+    Raises:
+        CheckpointError: Checkpoints exist, but none is complete.
+    """
+    candidates = sorted(
+        glob.glob(osp.join(work_dir, 'epoch_*.pth')) +
+        glob.glob(osp.join(work_dir, 'iter_*.pth')),
+        key=_checkpoint_number,
+        reverse=True)
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            named = f.read().strip()
+        if named and osp.isfile(named) and named not in candidates:
+            candidates.insert(0, named)
+        elif named in candidates:
+            candidates.remove(named)
+            candidates.insert(0, named)
+    damaged = []
+    for candidate in candidates:
+        if is_complete_checkpoint(candidate):
+            if damaged:
+                warnings.warn(
+                    f'Skipping damaged checkpoint(s) {damaged} (truncated or '
+                    f'corrupt); resuming from {candidate!r}.')
+            return candidate
+        damaged.append(candidate)
+    if damaged:
+        raise CheckpointError(
+            f'No complete checkpoint to resume from in {work_dir!r}: '
+            f'{damaged} are all truncated or corrupt. Remove them to start '
+            'over, or resume from a copy with --resume PATH.')
+    return None

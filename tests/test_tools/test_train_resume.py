@@ -174,3 +174,39 @@ def test_launcher_without_torchrun_variables(tmp_path, tiny_cfg,
     assert result.returncode != 0
     assert 'tools/dist_train.sh' in result.stderr
     assert 'WORLD_SIZE' in result.stderr
+
+
+def test_resume_options_pick_complete_checkpoints(tmp_path, tiny_cfg,
+                                                  cifar100_root):
+    spec = importlib.util.spec_from_file_location(
+        'train_tool', osp.join(REPO, 'tools', 'train.py'))
+    train_tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_tool)
+
+    def options(*argv):
+        sys_argv = sys.argv
+        sys.argv = ['train.py', 'config.py', *argv]
+        try:
+            return train_tool.parse_args()
+        finally:
+            sys.argv = sys_argv
+
+    def config():
+        return tiny_cfg('configs/students/resnet8_cifar100.py', cifar100_root,
+                        str(tmp_path))
+
+    # nothing saved yet: --resume starts the run
+    cfg = train_tool.merge_args(config(), options('--resume'))
+    assert cfg.resume is False and cfg.load_from is None
+    # the newest complete checkpoint, not a damaged newer one
+    good = tmp_path / 'epoch_1.pth'
+    torch.save(dict(state_dict={}), good)
+    damaged = tmp_path / 'epoch_2.pth'
+    damaged.write_bytes(good.read_bytes()[:40])
+    (tmp_path / 'last_checkpoint').write_text(str(damaged))
+    with pytest.warns(UserWarning, match='Skipping damaged'):
+        cfg = train_tool.merge_args(config(), options('--resume'))
+    assert cfg.resume is True and cfg.load_from == str(good)
+    # an explicit damaged checkpoint is an error naming it
+    with pytest.raises(Exception, match='epoch_2.pth.*truncated or corrupt'):
+        train_tool.merge_args(config(), options('--resume', str(damaged)))

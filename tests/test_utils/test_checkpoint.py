@@ -60,3 +60,60 @@ def test_teacher_mismatch_lists_keys_and_shapes(tmp_path):
     load_teacher_checkpoint(fresh, path)
     for a, b in zip(fresh.parameters(), saved.parameters()):
         assert torch.equal(a, b)
+
+
+def _save(path, value):
+    torch.save(dict(state_dict=dict(w=torch.full((64, ), value))), path)
+
+
+def test_resumable_checkpoint_skips_a_damaged_newest(tmp_path):
+    from mmslkd.utils import find_resumable_checkpoint, is_complete_checkpoint
+    assert find_resumable_checkpoint(str(tmp_path)) is None  # fresh run
+    for epoch in (1, 2, 10):
+        _save(tmp_path / f'epoch_{epoch}.pth', epoch)
+    newest = tmp_path / 'epoch_10.pth'  # numeric, not lexical, order
+    assert find_resumable_checkpoint(str(tmp_path)) == str(newest)
+    # a crash while writing epoch 10 (without the atomic backend)
+    data = newest.read_bytes()
+    newest.write_bytes(data[:len(data) - 100])
+    (tmp_path / 'last_checkpoint').write_text(str(newest))
+    assert not is_complete_checkpoint(str(newest))
+    with pytest.warns(UserWarning, match='Skipping damaged.*epoch_10'):
+        found = find_resumable_checkpoint(str(tmp_path))
+    assert found == str(tmp_path / 'epoch_2.pth')
+    for epoch in (1, 2):
+        (tmp_path / f'epoch_{epoch}.pth').write_bytes(b'garbage')
+    with pytest.raises(CheckpointError, match='No complete checkpoint'):
+        find_resumable_checkpoint(str(tmp_path))
+
+
+def test_atomic_backend_keeps_the_old_file_when_writing_fails(
+        tmp_path, monkeypatch):
+    import os
+
+    from mmengine.fileio import get_file_backend
+    from mmengine.runner.checkpoint import save_checkpoint
+
+    path = str(tmp_path / 'epoch_1.pth')
+    backend_args = dict(backend='atomic_local')
+    assert type(get_file_backend(path, backend_args=backend_args)).__name__ \
+        == 'AtomicLocalBackend'
+    # MMEngine's own save_checkpoint, through the backend the runtime sets
+    save_checkpoint(
+        dict(state_dict=dict(w=torch.ones(3))),
+        path,
+        backend_args=backend_args)
+    assert torch.equal(safe_torch_load(path)['state_dict']['w'], torch.ones(3))
+
+    def crash(*args):
+        raise KeyboardInterrupt('killed while flushing')
+
+    monkeypatch.setattr(os, 'fsync', crash)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(
+            dict(state_dict=dict(w=torch.zeros(3))),
+            path,
+            backend_args=backend_args)
+    # the previous checkpoint is intact and no partial file is left
+    assert torch.equal(safe_torch_load(path)['state_dict']['w'], torch.ones(3))
+    assert os.listdir(tmp_path) == ['epoch_1.pth']

@@ -1,13 +1,15 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .base_loss_weight_hook import BaseLossWeightHook, find_loss_modules
 from .distill_loss_warmup_hook import DistillLossWarmupHook
+from .epoch_reseed_hook import EpochReseedHook, reseed_all
 from .freeze_modules_hook import FreezeModulesHook
 from .loss_weight_phase_hook import LossWeightPhaseHook
 from .non_finite_guard_hook import NonFiniteGuardHook, non_finite_tensors
 from .num_classes_check_hook import NumClassesCheckHook, find_classifiers
 
 __all__ = [
-    'BaseLossWeightHook', 'DistillLossWarmupHook', 'FreezeModulesHook',
-    'LossWeightPhaseHook', 'NonFiniteGuardHook', 'NumClassesCheckHook',
-    'find_classifiers', 'find_loss_modules', 'non_finite_tensors'
+    'BaseLossWeightHook', 'DistillLossWarmupHook', 'EpochReseedHook',
+    'FreezeModulesHook', 'LossWeightPhaseHook', 'NonFiniteGuardHook',
+    'NumClassesCheckHook', 'find_classifiers', 'find_loss_modules',
+    'non_finite_tensors', 'reseed_all'
 ]
