@@ -45,8 +45,15 @@ def parse_args():
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--trust-pickled-checkpoints',
+        action='store_true',
+        help='allow checkpoints that need arbitrary pickled objects '
+        '(weights_only=False): only for files you trust')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if args.trust_pickled_checkpoints:
+        os.environ['MMSLKD_TRUST_PICKLED_CHECKPOINTS'] = '1'
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args

@@ -9,6 +9,7 @@ Failures are turned into errors that name the file, what is wrong with it and
 how to fix it.
 """
 import glob
+import os
 import os.path as osp
 import pickle
 import re
@@ -25,6 +26,9 @@ __all__ = [
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
     'is_complete_checkpoint', 'find_resumable_checkpoint'
 ]
+
+#: environment variable that explicitly allows unpickling arbitrary objects
+TRUST_ENV = 'MMSLKD_TRUST_PICKLED_CHECKPOINTS'
 
 
 class CheckpointError(RuntimeError):
@@ -43,7 +47,9 @@ def safe_torch_load(filename: str, map_location=None) -> object:
 
     Raises:
         CheckpointError: The file is missing, truncated or corrupt, or it
-            needs Python objects that a weights-only load refuses to build.
+            needs Python objects that a weights-only load refuses to build
+            (unless ``MMSLKD_TRUST_PICKLED_CHECKPOINTS=1`` opts in, for
+            files the user trusts).
     """
     filename = osp.expanduser(str(filename))
     if not osp.isfile(filename):
@@ -57,14 +63,22 @@ def safe_torch_load(filename: str, map_location=None) -> object:
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         if 'Weights only load failed' in str(err):
+            if os.environ.get(TRUST_ENV) == '1':
+                warnings.warn(
+                    f'{TRUST_ENV}=1: unpickling {filename!r} with '
+                    'weights_only=False, as explicitly allowed. Only do this '
+                    'for files you created or fully trust.')
+                return torch.load(
+                    filename, map_location=map_location, weights_only=False)
             raise CheckpointError(
                 f'Checkpoint {filename!r} contains pickled Python objects '
                 'that are not plain tensors or containers. mmslkd loads '
                 'every checkpoint with weights_only=True, because unpickling '
                 'arbitrary objects can execute code. If you trust the file, '
-                'load it yourself with torch.load(weights_only=False) and '
-                're-save just its tensors: torch.save({"state_dict": '
-                'ckpt["state_dict"]}, path). Details: '
+                're-save just its tensors (torch.save({"state_dict": '
+                'ckpt["state_dict"]}, path) after loading it yourself), or '
+                f'opt in explicitly with {TRUST_ENV}=1 (tools: '
+                '--trust-pickled-checkpoints). Details: '
                 f'{str(err).splitlines()[0]}') from err
         raise CheckpointError(_corrupt_message(filename, err)) from err
     except (RuntimeError, EOFError, ValueError, OSError) as err:

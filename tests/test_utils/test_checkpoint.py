@@ -117,3 +117,47 @@ def test_atomic_backend_keeps_the_old_file_when_writing_fails(
     # the previous checkpoint is intact and no partial file is left
     assert torch.equal(safe_torch_load(path)['state_dict']['w'], torch.ones(3))
     assert os.listdir(tmp_path) == ['epoch_1.pth']
+
+
+class _Exploit:
+
+    def __reduce__(self):
+        import os
+        return (os.system, ('touch pwned_by_teacher_ckpt', ))
+
+
+@pytest.mark.parametrize('config', [
+    'configs/kd/kd_r56_r8_cifar100.py', 'configs/slkd/slkd_r56_r8_cifar100.py',
+    'configs/amtml/amtml_r56+r110_r20_cifar100.py'
+])
+def test_malicious_teacher_ckpt_runs_no_code(config, tmp_path, monkeypatch,
+                                             repo_root):
+    import pickle
+
+    from mmengine.config import Config
+
+    from mmslkd.registry import MODELS
+    monkeypatch.chdir(tmp_path)
+    evil = str(tmp_path / 'teacher.pth')
+    with open(evil, 'wb') as f:
+        pickle.dump(dict(state_dict={}, meta=_Exploit()), f)
+    cfg = Config.fromfile(f'{repo_root}/{config}').model
+    if 'teachers' in cfg:
+        for spec in cfg.teachers.values():
+            spec.ckpt = evil
+    else:
+        cfg.teacher_ckpt = evil
+    with pytest.raises(CheckpointError, match='weights_only.*opt in'):
+        MODELS.build(cfg)
+    assert not (tmp_path / 'pwned_by_teacher_ckpt').exists()
+
+
+def test_trusted_pickle_needs_an_explicit_opt_in(tmp_path, monkeypatch):
+    from argparse import Namespace
+    path = str(tmp_path / 'old.pth')
+    torch.save(dict(state_dict={}, meta=Namespace(epoch=3)), path)
+    with pytest.raises(CheckpointError, match='--trust-pickled-checkpoints'):
+        safe_torch_load(path)
+    monkeypatch.setenv('MMSLKD_TRUST_PICKLED_CHECKPOINTS', '1')
+    with pytest.warns(UserWarning, match='weights_only=False'):
+        assert safe_torch_load(path)['meta'].epoch == 3
