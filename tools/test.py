@@ -25,8 +25,8 @@ from mmengine.runner import Runner
 
 from mmslkd.registry import RUNNERS
 from mmslkd.utils import (CheckpointError, check_launcher_env,
-                          describe_state_dict_mismatch, extract_state_dict,
-                          safe_torch_load)
+                          describe_state_dict_mismatch, explain_build_error,
+                          extract_state_dict, safe_torch_load)
 
 
 def parse_args():
@@ -94,8 +94,14 @@ def main():
         cfg.model.teacher_ckpt = None  # the tested checkpoint holds it
     cfg.load_from = None
 
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(
-        cfg)
+    try:
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
+            Runner.from_cfg(cfg)
+    except Exception as err:
+        clearer = explain_build_error(err)
+        if clearer is None:
+            raise
+        raise clearer from err
     load_strictly(runner, args.checkpoint)
     metrics = runner.test()
     if args.out and is_main_process():

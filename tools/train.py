@@ -18,8 +18,8 @@ from mmengine.runner import Runner
 
 from mmslkd.registry import RUNNERS
 from mmslkd.utils import (CheckpointError, check_launcher_env,
-                          find_resumable_checkpoint, is_complete_checkpoint,
-                          safe_torch_load)
+                          explain_build_error, find_resumable_checkpoint,
+                          is_complete_checkpoint, safe_torch_load)
 
 
 def parse_args():
@@ -84,6 +84,15 @@ def merge_args(cfg: Config, args) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
 
     if args.amp:
+        if 'optimizer' not in cfg.optim_wrapper:
+            raise SystemExit(
+                '--amp turns the config\'s OptimWrapper into an '
+                'AmpOptimWrapper, but this config steps separate optimizers '
+                f'({", ".join(k for k in cfg.optim_wrapper if k not in ("constructor", "type"))}), '  # noqa: E501
+                'which mmslkd\'s algorithms step after one backward in '
+                'float32. Train it without --amp, or use a variant with a '
+                'single OptimWrapper (e.g. per-network lr_mult in '
+                'paramwise_cfg).')
         optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if optim_wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
             raise SystemExit(f'--amp works with OptimWrapper, but the config '
@@ -128,10 +137,14 @@ def main():
     args = parse_args()
     check_launcher_env(args.launcher)
     cfg = merge_args(Config.fromfile(args.config), args)
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
+    try:
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
+            Runner.from_cfg(cfg)
+    except Exception as err:
+        clearer = explain_build_error(err)
+        if clearer is None:
+            raise
+        raise clearer from err
     runner.train()
 
 

@@ -19,6 +19,8 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # fail before training when networks and data disagree on classes
     num_classes_check=dict(type='NumClassesCheckHook'),
+    # ... and when the images do not have the size the backbones are for
+    input_size_check=dict(type='InputSizeCheckHook'),
     # skip updates on NaN/Inf losses, stop after 3 in a row, and never save
     # non-finite weights
     non_finite_guard=dict(type='NonFiniteGuardHook', max_consecutive=3),

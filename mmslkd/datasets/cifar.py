@@ -126,13 +126,17 @@ class _LocalCIFARMixin:
             raise ValueError(
                 f'{type(self).__name__}: {path!r} is not a CIFAR batch '
                 f'(python pickle of a dict with "data" and '
-                f'"{self.label_key}"): {err}') from err
+                f'"{self.label_key}"): {err}. The file is damaged: '
+                're-extract the dataset from the official archive (or '
+                'regenerate the folder).') from err
         if not isinstance(entry, dict) or 'data' not in entry or (
                 self.label_key not in entry):
             keys = list(entry) if isinstance(entry, dict) else type(entry)
             raise ValueError(
                 f'{type(self).__name__}: {path!r} must hold a dict with '
-                f'"data" and "{self.label_key}", found {keys}.')
+                f'"data" and "{self.label_key}", found {keys}. Point '
+                'data_root at a CIFAR folder of this format (CIFAR-10 and '
+                'CIFAR-100 differ in their label keys).')
         return entry
 
     def load_data_list(self) -> List[dict]:
@@ -161,13 +165,15 @@ class _LocalCIFARMixin:
         if not labels:
             raise ValueError(
                 f'{name}: split {self.split!r} in {self.folder!r} has no '
-                'images.')
+                'images, so there is nothing to train or test on. Point '
+                'data_root at a folder whose batches hold images.')
         bad = sorted({lb for lb in labels if not 0 <= lb < num_classes})
         if bad:
             raise ValueError(
                 f'{name}: labels {bad[:10]} in {self.folder!r} are outside '
                 f'[0, {num_classes}); this dataset has {num_classes} '
-                'classes.')
+                'classes. Use the dataset type of the data (CIFAR10Format / '
+                'CIFAR100Format) or fix the labels.')
         images = np.concatenate(imgs).reshape(-1, 3, 32,
                                               32).transpose(0, 2, 3, 1)
         return [

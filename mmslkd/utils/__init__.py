@@ -1,4 +1,5 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
+from .build_errors import explain_build_error
 from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
                          extract_state_dict, find_resumable_checkpoint,
                          is_complete_checkpoint, load_teacher_checkpoint,
@@ -10,5 +11,5 @@ __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
     'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
-    'find_resumable_checkpoint'
+    'find_resumable_checkpoint', 'explain_build_error'
 ]

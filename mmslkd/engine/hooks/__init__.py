@@ -3,13 +3,15 @@ from .base_loss_weight_hook import BaseLossWeightHook, find_loss_modules
 from .distill_loss_warmup_hook import DistillLossWarmupHook
 from .epoch_reseed_hook import EpochReseedHook, reseed_all
 from .freeze_modules_hook import FreezeModulesHook
+from .input_size_check_hook import InputSizeCheckHook, find_sized_backbones
 from .loss_weight_phase_hook import LossWeightPhaseHook
 from .non_finite_guard_hook import NonFiniteGuardHook, non_finite_tensors
 from .num_classes_check_hook import NumClassesCheckHook, find_classifiers
 
 __all__ = [
     'BaseLossWeightHook', 'DistillLossWarmupHook', 'EpochReseedHook',
-    'FreezeModulesHook', 'LossWeightPhaseHook', 'NonFiniteGuardHook',
-    'NumClassesCheckHook', 'find_classifiers', 'find_loss_modules',
-    'non_finite_tensors', 'reseed_all'
+    'FreezeModulesHook', 'InputSizeCheckHook', 'LossWeightPhaseHook',
+    'NonFiniteGuardHook', 'NumClassesCheckHook', 'find_classifiers',
+    'find_loss_modules', 'find_sized_backbones', 'non_finite_tensors',
+    'reseed_all'
 ]

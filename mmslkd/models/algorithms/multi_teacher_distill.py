@@ -147,7 +147,13 @@ class MultiTeacherDistill(BaseAlgorithm):
         rule = MODELS.get(cfg['type']) if isinstance(cfg.get('type'),
                                                      str) else cfg['type']
         if rule is None:
-            raise KeyError(f'Unknown teacher weighting {cfg["type"]!r}.')
+            from mmslkd.models.teacher_weighting import __all__ as rules
+            known = [r for r in rules if r.endswith('Weighting')]
+            raise KeyError(
+                f'Unknown teacher weighting {cfg["type"]!r}: it is not '
+                f'registered. mmslkd has {known}; register your own rule '
+                'with @MODELS.register_module() and import it '
+                '(custom_imports).')
         if 'in_channels' in inspect.signature(rule).parameters:
             cfg.setdefault('in_channels', self.student.head.in_channels)
         return MODELS.build(cfg)

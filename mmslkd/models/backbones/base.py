@@ -33,6 +33,9 @@ class StageBackbone(BaseBackbone):
 
     stage_names: Tuple[str, ...] = ()
     stage_channels: Tuple[int, ...] = ()
+    #: side of the square images the architecture is designed for (None:
+    #: any); checked against the data before training
+    input_size: Optional[int] = None
 
     def __init__(self,
                  out_indices: Union[int, Sequence[int]] = -1,
@@ -112,3 +115,13 @@ def resolve_arch(cls_name: str, arch: Union[str, dict], settings: dict,
         return dict(arch)
     raise TypeError(f'{cls_name} arch must be a str or dict, '
                     f'got {type(arch).__name__}.')
+
+
+class CIFARBackbone(StageBackbone):
+    """A stage backbone with the CIFAR stem of the KD literature (a 3x3 first
+    convolution and no early downsampling): designed for 32x32 images.
+    :class:`mmslkd.engine.hooks.InputSizeCheckHook` stops a run whose data
+    has another size before it trains (an ImageNet-sized input would run,
+    slowly and to no good)."""
+
+    input_size = 32

@@ -23,7 +23,9 @@ class FixedTeacherWeighting(BaseTeacherWeighting):
         weights = torch.as_tensor(weights, dtype=torch.float32).flatten()
         if weights.numel() != num_teachers:
             raise ValueError(f'FixedTeacherWeighting got {weights.numel()} '
-                             f'weights for {num_teachers} teachers.')
+                             f'weights for {num_teachers} teachers; give one '
+                             'weight per teacher, in the order of '
+                             '`teachers`.')
         if (weights < 0).any() or abs(weights.sum().item() - 1) > 1e-6:
             raise ValueError('FixedTeacherWeighting weights must be '
                              f'non-negative and sum to 1, got '

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import LITERATURE_INIT, StageBackbone, resolve_arch
+from ..base import LITERATURE_INIT, CIFARBackbone, resolve_arch
 
 
 def _shortcut(in_planes: int, out_planes: int, stride: int) -> nn.Sequential:
@@ -77,7 +77,7 @@ class StemResNetBottleneck(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARStemResNet(StageBackbone):
+class CIFARStemResNet(CIFARBackbone):
     """ImageNet ResNet-18/34/50 with a CIFAR stem (KD literature
     ``resnetv2.py``): a 3x3 stride-1 stem without max-pooling and four
     stages with strides 1, 2, 2, 2.

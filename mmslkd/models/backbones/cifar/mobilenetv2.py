@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import LITERATURE_INIT, StageBackbone
+from ..base import LITERATURE_INIT, CIFARBackbone
 
 
 def conv_bn_relu(in_channels: int, out_channels: int, kernel_size: int,
@@ -51,7 +51,7 @@ class InvertedResidual(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARMobileNetV2(StageBackbone):
+class CIFARMobileNetV2(CIFARBackbone):
     """MobileNetV2 of the KD literature (CRD/mdistiller ``mobilenetv2.py``).
 
     The zoo's ``MobileNetV2`` is ``widen_factor=0.5, expand_ratio=6``

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import LITERATURE_INIT, StageBackbone, resolve_arch
+from ..base import LITERATURE_INIT, CIFARBackbone, resolve_arch
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1) -> nn.Conv2d:
@@ -49,7 +49,7 @@ class BasicBlock(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARResNet(StageBackbone):
+class CIFARResNet(CIFARBackbone):
     """The CIFAR ResNet of the KD literature (resnet8 ... resnet110, x4).
 
     He et al.'s 6n+2 CIFAR ResNet with BasicBlocks, as in CRD/mdistiller's

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import StageBackbone, resolve_arch
+from ..base import CIFARBackbone, resolve_arch
 
 
 def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
@@ -68,7 +68,7 @@ class ShuffleBottleneck(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARShuffleNetV1(StageBackbone):
+class CIFARShuffleNetV1(CIFARBackbone):
     """ShuffleNetV1 of the KD literature (CRD/mdistiller ``ShuffleNetv1.py``).
 
     A 1x1 stem to 24 channels (no down-sampling) and three stages whose first

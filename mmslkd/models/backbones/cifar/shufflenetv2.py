@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import StageBackbone
+from ..base import CIFARBackbone
 from .shufflenetv1 import channel_shuffle
 
 
@@ -84,7 +84,7 @@ class DownBlock(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARShuffleNetV2(StageBackbone):
+class CIFARShuffleNetV2(CIFARBackbone):
     """ShuffleNetV2 of the KD literature (CRD/mdistiller ``ShuffleNetv2.py``).
 
     A 1x1 stem to 24 channels (no down-sampling), three stages of a

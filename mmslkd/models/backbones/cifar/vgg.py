@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import LITERATURE_INIT, StageBackbone, resolve_arch
+from ..base import LITERATURE_INIT, CIFARBackbone, resolve_arch
 
 
 def make_vgg_block(widths: Sequence[int], in_channels: int) -> nn.Sequential:
@@ -26,7 +26,7 @@ def make_vgg_block(widths: Sequence[int], in_channels: int) -> nn.Sequential:
 
 
 @MODELS.register_module()
-class CIFARVGG(StageBackbone):
+class CIFARVGG(CIFARBackbone):
     """VGG with BN for CIFAR, as in CRD/mdistiller ``vgg.py`` (``*_bn``).
 
     Five blocks; 2x2 max-pooling after blocks 0-2, and after block 3 only for

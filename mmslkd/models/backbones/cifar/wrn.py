@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
-from ..base import LITERATURE_INIT, StageBackbone, resolve_arch
+from ..base import LITERATURE_INIT, CIFARBackbone, resolve_arch
 
 
 class WideBasicBlock(nn.Module):
@@ -73,7 +73,7 @@ class NetworkBlock(nn.Module):
 
 
 @MODELS.register_module()
-class CIFARWideResNet(StageBackbone):
+class CIFARWideResNet(CIFARBackbone):
     """Wide ResNet (WRN-d-k) for CIFAR, as in CRD/mdistiller ``wrn.py``.
 
     Stages (index: module): 0: ``conv1`` (stem, not activated),
