@@ -33,6 +33,7 @@ def _teacher_ckpt(tmp, arch='resnet56', num_classes=100, layout='mmslkd'):
     model = MODELS.build(
         dict(
             type='mmpretrain.ImageClassifier',
+            data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'),
             backbone=dict(type='mmslkd.CIFARResNet', arch=arch),
             neck=dict(type='mmpretrain.GlobalAveragePooling'),
             head=dict(

@@ -23,10 +23,8 @@ from mmengine.dist import is_main_process
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from mmslkd.registry import RUNNERS
-from mmslkd.utils import (CheckpointError, check_launcher_env,
-                          describe_state_dict_mismatch, explain_build_error,
-                          extract_state_dict, safe_torch_load)
+from mmslkd.utils import (build_runner, check_launcher_env,
+                          load_checkpoint_strictly)
 
 
 def parse_args():
@@ -63,19 +61,11 @@ def load_strictly(runner: Runner, filename: str) -> None:
     """Load ``filename`` into the runner's model; any mismatch is an error."""
     model = runner.model.module if is_model_wrapper(
         runner.model) else runner.model
-    state_dict = extract_state_dict(safe_torch_load(filename, 'cpu'), filename)
-    missing, unexpected, mismatched = describe_state_dict_mismatch(
-        model, state_dict)
-    if missing or unexpected or mismatched:
-        raise CheckpointError(
-            f'{filename!r} does not fit the model of this config: '
-            f'{len(missing)} missing keys (e.g. {missing[:3]}), '
-            f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]}), '
-            f'{len(mismatched)} shape mismatches (e.g. {mismatched[:3]}). '
-            'Test a distillation checkpoint with its distillation config, '
-            'or extract the student first with '
-            'tools/model_converters/distill_to_student.py.')
-    model.load_state_dict(state_dict, strict=True)
+    load_checkpoint_strictly(
+        model, filename,
+        'Test a distillation checkpoint with its distillation config, or '
+        'extract the student first with '
+        'tools/model_converters/distill_to_student.py.')
 
 
 def main():
@@ -94,14 +84,7 @@ def main():
         cfg.model.teacher_ckpt = None  # the tested checkpoint holds it
     cfg.load_from = None
 
-    try:
-        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
-            Runner.from_cfg(cfg)
-    except Exception as err:
-        clearer = explain_build_error(err)
-        if clearer is None:
-            raise
-        raise clearer from err
+    runner = build_runner(cfg)
     load_strictly(runner, args.checkpoint)
     metrics = runner.test()
     if args.out and is_main_process():

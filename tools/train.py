@@ -14,12 +14,10 @@ import os.path as osp
 import mmslkd  # noqa: F401
 # isort: on
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
-from mmslkd.registry import RUNNERS
-from mmslkd.utils import (CheckpointError, check_launcher_env,
-                          explain_build_error, find_resumable_checkpoint,
-                          is_complete_checkpoint, safe_torch_load)
+from mmslkd.utils import (CheckpointError, build_runner, check_launcher_env,
+                          find_resumable_checkpoint, is_complete_checkpoint,
+                          safe_torch_load)
 
 
 def parse_args():
@@ -137,14 +135,7 @@ def main():
     args = parse_args()
     check_launcher_env(args.launcher)
     cfg = merge_args(Config.fromfile(args.config), args)
-    try:
-        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else \
-            Runner.from_cfg(cfg)
-    except Exception as err:
-        clearer = explain_build_error(err)
-        if clearer is None:
-            raise
-        raise clearer from err
+    runner = build_runner(cfg)
     runner.train()
 
 

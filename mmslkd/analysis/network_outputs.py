@@ -2,6 +2,7 @@
 """Load any of our checkpoints with its config and collect what its networks
 output over a dataset (logits, penultimate features, labels, images)."""
 import copy
+import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -14,13 +15,35 @@ from mmengine.runner import Runner
 from torch import nn
 
 from mmslkd.registry import DATASETS, MODELS
-from mmslkd.utils import (CheckpointError, describe_state_dict_mismatch,
-                          extract_state_dict, safe_torch_load)
+from mmslkd.utils import load_checkpoint_strictly
 
 __all__ = [
-    'load_model', 'network_names', 'get_network', 'build_test_dataloader',
-    'collect_outputs'
+    'split_runs', 'load_model', 'network_names', 'get_network',
+    'build_test_dataloader', 'collect_outputs'
 ]
+
+
+def split_runs(values: Sequence[str],
+               labels: Optional[Sequence[str]] = None) -> tuple:
+    """Pair command-line ``CONFIG CHECKPOINT [CONFIG CHECKPOINT ...]``.
+
+    Args:
+        values (Sequence[str]): Configs and checkpoints, alternating.
+        labels (Sequence[str], optional): One label per run; defaults to the
+            config names.
+
+    Returns:
+        tuple[list, list]: ``[(config, checkpoint), ...]`` and the labels.
+    """
+    if len(values) % 2:
+        raise ValueError('Give runs as CONFIG CHECKPOINT pairs, got '
+                         f'{len(values)} values.')
+    runs = list(zip(values[::2], values[1::2]))
+    if labels and len(labels) != len(runs):
+        raise ValueError(f'{len(labels)} labels for {len(runs)} runs.')
+    return runs, list(
+        labels
+        or [osp.splitext(osp.basename(config))[0] for config, _ in runs])
 
 
 def load_model(config: Union[str, Config],
@@ -56,18 +79,7 @@ def load_model(config: Union[str, Config],
             spec['ckpt'] = None
     model = MODELS.build(model_cfg)
     if checkpoint is not None:
-        state_dict = extract_state_dict(
-            safe_torch_load(checkpoint, 'cpu'), checkpoint)
-        missing, unexpected, mismatched = describe_state_dict_mismatch(
-            model, state_dict)
-        if missing or unexpected or mismatched:
-            raise CheckpointError(
-                f'{checkpoint!r} does not fit the model of this config: '
-                f'{len(missing)} missing keys (e.g. {missing[:3]}), '
-                f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]}), '
-                f'{len(mismatched)} shape mismatches (e.g. {mismatched[:3]}). '
-                'Give the config the checkpoint was trained with.')
-        model.load_state_dict(state_dict, strict=True)
+        load_checkpoint_strictly(model, checkpoint)
     model.eval()
     return model
 

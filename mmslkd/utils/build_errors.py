@@ -7,7 +7,7 @@ import inspect
 import re
 from typing import List, Optional
 
-__all__ = ['explain_build_error']
+__all__ = ['explain_build_error', 'build_runner']
 
 
 def _registered_names() -> List[str]:
@@ -92,3 +92,26 @@ def explain_build_error(err: BaseException) -> Optional[Exception]:
             f'Add a recorder named {recorder!r} there, or map {argument} to '
             'one of the configured recorders.')
     return None
+
+
+def build_runner(cfg):
+    """Build the Runner of a config (``runner_type`` if it names one), with
+    known terse build errors rewritten by :func:`explain_build_error`.
+
+    Args:
+        cfg (Config): The full config.
+
+    Returns:
+        Runner: The runner.
+    """
+    from mmengine.runner import Runner
+
+    from mmslkd.registry import RUNNERS
+    try:
+        return RUNNERS.build(cfg) if 'runner_type' in cfg else \
+            Runner.from_cfg(cfg)
+    except Exception as err:
+        clearer = explain_build_error(err)
+        if clearer is None:
+            raise
+        raise clearer from err

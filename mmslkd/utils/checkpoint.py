@@ -24,7 +24,8 @@ from torch import nn
 __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
-    'is_complete_checkpoint', 'find_resumable_checkpoint'
+    'is_complete_checkpoint', 'find_resumable_checkpoint',
+    'load_checkpoint_strictly'
 ]
 
 #: environment variable that explicitly allows unpickling arbitrary objects
@@ -145,6 +146,32 @@ def describe_state_dict_mismatch(model: nn.Module,
                   if k in state_dict and hasattr(state_dict[k], 'shape')
                   and tuple(own[k].shape) != tuple(state_dict[k].shape)]
     return missing, unexpected, mismatched
+
+
+DEFAULT_FIX = 'Give the config the checkpoint was trained with.'
+
+
+def load_checkpoint_strictly(model: nn.Module,
+                             filename: str,
+                             fix: str = DEFAULT_FIX) -> None:
+    """Load a checkpoint into a whole model; any mismatch is an error.
+
+    Args:
+        model (nn.Module): The model (e.g. a distillation algorithm).
+        filename (str): Checkpoint path, read weights-only.
+        fix (str): The fix to suggest on a mismatch.
+    """
+    state_dict = extract_state_dict(safe_torch_load(filename, 'cpu'), filename)
+    missing, unexpected, mismatched = describe_state_dict_mismatch(
+        model, state_dict)
+    if missing or unexpected or mismatched:
+        raise CheckpointError(
+            f'{filename!r} does not fit the model of this config: '
+            f'{len(missing)} missing keys (e.g. {missing[:3]}), '
+            f'{len(unexpected)} unexpected keys (e.g. {unexpected[:3]}), '
+            f'{len(mismatched)} shape mismatches (e.g. {mismatched[:3]}). ' +
+            fix)
+    model.load_state_dict(state_dict, strict=True)
 
 
 def _format_keys(keys: List, limit: int = 5) -> str:

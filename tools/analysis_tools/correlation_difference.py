@@ -24,7 +24,7 @@ import mmslkd  # noqa: F401
 # isort: on
 from mmslkd.analysis import (build_test_dataloader, collect_outputs,
                              correlation_difference, load_model,
-                             mean_abs_difference, network_names)
+                             mean_abs_difference, network_names, split_runs)
 from mmslkd.analysis.figures import plot_correlation_differences
 
 
@@ -48,14 +48,10 @@ def parse_args(argv=None):
         help='top of the colour scale (mdistiller uses 3.0)')
     parser.add_argument('--max-samples', type=int)
     args = parser.parse_args(argv)
-    if len(args.runs) % 2:
-        parser.error('runs must be CONFIG CHECKPOINT pairs')
-    args.runs = list(zip(args.runs[::2], args.runs[1::2]))
-    if args.labels and len(args.labels) != len(args.runs):
-        parser.error(f'{len(args.labels)} --labels for {len(args.runs)} runs')
-    args.labels = args.labels or [
-        osp.splitext(osp.basename(c))[0] for c, _ in args.runs
-    ]
+    try:
+        args.runs, args.labels = split_runs(args.runs, args.labels)
+    except ValueError as err:
+        parser.error(str(err))
     return args
 
 

@@ -21,7 +21,7 @@ import mmslkd  # noqa: F401
 # isort: on
 from mmslkd.analysis import (build_test_dataloader, class_separability,
                              collect_outputs, load_model, network_names,
-                             tsne_embedding)
+                             split_runs, tsne_embedding)
 from mmslkd.analysis.figures import plot_embeddings
 
 
@@ -39,14 +39,10 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out-dir', default='work_dirs/analysis')
     args = parser.parse_args(argv)
-    if len(args.runs) % 2:
-        parser.error('runs must be CONFIG CHECKPOINT pairs')
-    args.runs = list(zip(args.runs[::2], args.runs[1::2]))
-    if args.labels and len(args.labels) != len(args.runs):
-        parser.error(f'{len(args.labels)} --labels for {len(args.runs)} runs')
-    args.labels = args.labels or [
-        osp.splitext(osp.basename(c))[0] for c, _ in args.runs
-    ]
+    try:
+        args.runs, args.labels = split_runs(args.runs, args.labels)
+    except ValueError as err:
+        parser.error(str(err))
     return args
 
 
