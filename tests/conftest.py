@@ -2,6 +2,7 @@
 import os
 import os.path as osp
 import pickle
+import uuid
 
 import numpy as np
 import pytest
@@ -75,6 +76,10 @@ def tiny_run_cfg(config: str, data_root: str, work_dir: str,
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1)
     cfg.randomness = dict(seed=0, deterministic=True)
     cfg.log_level = 'WARNING'
+    # MMEngine keys a runner's logger and visualizer by experiment name,
+    # which defaults to the second it started: runners of one test session
+    # must not share them (and write into each other's work dirs)
+    cfg.experiment_name = f'{osp.basename(config)[:-3]}_{uuid.uuid4().hex}'
     cfg.merge_from_dict(overrides)
     return cfg
 
