@@ -47,6 +47,16 @@ def write_cifar100_folder(root: str,
     return root
 
 
+def write_scalars(work_dir: str, timestamp: str, records) -> None:
+    """Write records as MMEngine's ``<work_dir>/<timestamp>/vis_data/
+    scalars.json`` (one JSON object per line)."""
+    import json
+    folder = osp.join(work_dir, timestamp, 'vis_data')
+    os.makedirs(folder, exist_ok=True)
+    with open(osp.join(folder, 'scalars.json'), 'w') as f:
+        f.writelines(json.dumps(r) + '\n' for r in records)
+
+
 @pytest.fixture(scope='session')
 def cifar100_root(tmp_path_factory) -> str:
     """A small generated CIFAR-100-format folder shared by the session."""

@@ -183,8 +183,7 @@ def collect_outputs(model: nn.Module,
                     dataloader,
                     networks: Sequence[str] = ('student', ),
                     features: bool = False,
-                    images: bool = False,
-                    max_samples: Optional[int] = None) -> Dict:
+                    images: bool = False) -> Dict:
     """Run networks of a model over a dataset.
 
     Args:
@@ -195,7 +194,6 @@ def collect_outputs(model: nn.Module,
         features (bool): Also collect each network's penultimate features
             (the neck output, the input of the classification layer).
         images (bool): Also collect the raw input images (uint8, HWC).
-        max_samples (int, optional): Stop after this many samples.
 
     Returns:
         dict: ``labels`` (N,) int array; ``logits`` and (if asked)
@@ -208,14 +206,9 @@ def collect_outputs(model: nn.Module,
     logits = {n: [] for n in nets}
     feats = {n: [] for n in nets}
     labels, raw_images = [], []
-    seen = 0
     for data in dataloader:
-        if max_samples is not None and seen >= max_samples:
-            break
         if images:
-            raw_images += [
-                img.permute(1, 2, 0).cpu().numpy() for img in data['inputs']
-            ]
+            raw_images += list(data['inputs'])
         batch = model.data_preprocessor(data, False)
         inputs = batch['inputs']
         labels.append(
@@ -230,29 +223,36 @@ def collect_outputs(model: nn.Module,
                 logits[name].append(net.head(neck_out).cpu())
             else:
                 logits[name].append(net(inputs, mode='tensor').cpu())
-        seen += inputs.shape[0]
     if not labels:
         raise ValueError('The dataloader gave no batch: the dataset is '
                          'empty.')
-    limit = slice(0, max_samples)
     out = dict(
-        labels=torch.cat(labels).numpy()[limit],
+        labels=torch.cat(labels).numpy(),
         logits={
-            n: torch.cat(v).float().numpy()[limit]
+            n: torch.cat(v).float().numpy()
             for n, v in logits.items()
         })
     if features:
         out['features'] = {
-            n: torch.cat(v).float().numpy()[limit]
+            n: torch.cat(v).float().numpy()
             for n, v in feats.items()
         }
     if images:
-        out['images'] = _to_rgb_uint8(raw_images[limit])
+        out['images'] = raw_images_to_rgb(raw_images)
     return out
 
 
-def _to_rgb_uint8(images: List[np.ndarray]) -> np.ndarray:
-    array = np.stack(images)
+def raw_images_to_rgb(images: List[torch.Tensor]) -> np.ndarray:
+    """Raw (C, H, W) input images as one (N, H, W, 3) uint8 array (grey
+    images repeated to 3 channels), for figures.
+
+    Args:
+        images (list[Tensor]): The dataloader's ``inputs``.
+
+    Returns:
+        ndarray: (N, H, W, 3) uint8.
+    """
+    array = np.stack([img.permute(1, 2, 0).cpu().numpy() for img in images])
     if array.shape[-1] == 1:
         array = np.repeat(array, 3, axis=-1)
     return np.clip(array, 0, 255).astype(np.uint8)

@@ -130,8 +130,9 @@ def describe_run(work_dir: str,
             f'{work_dir!r} holds no dumped config (<name>.py): give work '
             'dirs of tools/train.py runs.')
     name = osp.basename(configs[0])[:-3]
-    model = Config.fromfile(configs[0]).model
-    train_cfg = Config.fromfile(configs[0]).get('train_cfg') or {}
+    cfg = Config.fromfile(configs[0])
+    model = cfg.model
+    train_cfg = cfg.get('train_cfg') or {}
     log = load_training_log(work_dir)
     val = log['val']
     parts = name.split('_')

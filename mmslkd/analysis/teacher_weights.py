@@ -3,12 +3,14 @@
 teacher weights over a dataset, their distribution per teacher, and the
 images it weighted most one-sidedly."""
 from collections import OrderedDict
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import numpy as np
 import torch
 from mmengine.model import is_model_wrapper
 from torch import nn
+
+from .network_outputs import raw_images_to_rgb
 
 __all__ = [
     'collect_teacher_weights', 'summarize_teacher_weights', 'most_skewed'
@@ -16,15 +18,12 @@ __all__ = [
 
 
 @torch.no_grad()
-def collect_teacher_weights(model: nn.Module,
-                            dataloader,
-                            max_samples: Optional[int] = None) -> Dict:
+def collect_teacher_weights(model: nn.Module, dataloader) -> Dict:
     """Per-instance teacher weights of a :class:`MultiTeacherDistill`.
 
     Args:
         model (nn.Module): The algorithm, loaded from its checkpoint.
         dataloader (Iterable): Batches as MMEngine dataloaders give them.
-        max_samples (int, optional): Stop after this many samples.
 
     Returns:
         dict: ``teachers`` (names), ``weights`` (N, K), ``labels`` (N,),
@@ -38,26 +37,18 @@ def collect_teacher_weights(model: nn.Module,
     model.eval()
     weights, labels, images = [], [], []
     for data in dataloader:
-        if max_samples is not None and len(labels) >= max_samples:
-            break
-        images += [
-            img.permute(1, 2, 0).cpu().numpy() for img in data['inputs']
-        ]
+        images += list(data['inputs'])
         batch = model.data_preprocessor(data, False)
         weights.append(model.predict_teacher_weights(batch['inputs']).cpu())
         labels += [int(s.gt_label) for s in batch['data_samples']]
     if not weights:
         raise ValueError('The dataloader gave no batch: the dataset is '
                          'empty.')
-    limit = slice(0, max_samples)
-    images = np.stack(images[limit])
-    if images.shape[-1] == 1:
-        images = np.repeat(images, 3, axis=-1)
     return dict(
         teachers=list(model.teachers.keys()),
-        weights=torch.cat(weights).double().numpy()[limit],
-        labels=np.asarray(labels)[limit],
-        images=np.clip(images, 0, 255).astype(np.uint8))
+        weights=torch.cat(weights).double().numpy(),
+        labels=np.asarray(labels),
+        images=raw_images_to_rgb(images))
 
 
 def summarize_teacher_weights(weights: np.ndarray,

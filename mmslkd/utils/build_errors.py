@@ -10,25 +10,26 @@ from typing import List, Optional
 __all__ = ['explain_build_error', 'build_runner']
 
 
-def _registered_names() -> List[str]:
+def _model_registries():
+    """(scope, registry) of the model registries configs build from."""
     from mmpretrain.registry import MODELS as PRETRAIN_MODELS
     from mmrazor.registry import MODELS as RAZOR_MODELS
 
     from mmslkd.registry import MODELS
+    return (('mmslkd', MODELS), ('mmrazor', RAZOR_MODELS), ('mmpretrain',
+                                                            PRETRAIN_MODELS))
+
+
+def _registered_names() -> List[str]:
     names = []
-    for scope, registry in (('mmslkd', MODELS), ('mmrazor', RAZOR_MODELS),
-                            ('mmpretrain', PRETRAIN_MODELS)):
+    for scope, registry in _model_registries():
         names += [f'{scope}.{name}' for name in registry.module_dict]
         names += list(registry.module_dict)
     return names
 
 
 def _find_class(name: str):
-    from mmpretrain.registry import MODELS as PRETRAIN_MODELS
-    from mmrazor.registry import MODELS as RAZOR_MODELS
-
-    from mmslkd.registry import MODELS
-    for registry in (MODELS, RAZOR_MODELS, PRETRAIN_MODELS):
+    for _, registry in _model_registries():
         if name in registry.module_dict:
             return registry.module_dict[name]
     return None

@@ -277,10 +277,9 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     if osp.isfile(pointer):
         with open(pointer) as f:
             named = f.read().strip()
-        if named and osp.isfile(named) and named not in candidates:
-            candidates.insert(0, named)
-        elif named in candidates:
+        if named in candidates:
             candidates.remove(named)
+        if named and osp.isfile(named):
             candidates.insert(0, named)
     damaged = []
     for candidate in candidates:

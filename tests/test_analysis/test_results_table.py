@@ -1,19 +1,11 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-import json
 import os
 
 import pytest
+from conftest import write_scalars
 
 from mmslkd.analysis import (build_results_table, canonical_network,
                              collect_runs, format_markdown, method_label)
-
-
-def write_scalars(work_dir, timestamp, records):
-    folder = os.path.join(work_dir, timestamp, 'vis_data')
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, 'scalars.json'), 'w') as f:
-        f.writelines(json.dumps(r) + '\n' for r in records)
-
 
 DISTILL = "model = dict(type='X', architecture=dict())\n"
 NETWORK = "model = dict(type='ImageClassifier')\n"

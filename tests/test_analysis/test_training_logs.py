@@ -1,19 +1,9 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-import json
-import os
-
 import pytest
+from conftest import write_scalars
 
 from mmslkd.analysis import (accuracy_curves, find_scalar_logs,
                              load_training_log, loss_curves)
-
-
-def write_scalars(work_dir, timestamp, records):
-    folder = os.path.join(work_dir, timestamp, 'vis_data')
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, 'scalars.json'), 'w') as f:
-        for record in records:
-            f.write(json.dumps(record) + '\n')
 
 
 def test_resumed_run_merges_logs_and_splits_networks(tmp_path):

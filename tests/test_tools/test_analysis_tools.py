@@ -49,7 +49,7 @@ def assert_png(path, min_size=(300, 200)):
 
 
 def test_plot_curves(tmp_path):
-    from test_analysis.test_training_logs import write_scalars  # noqa
+    from conftest import write_scalars
     work_dir = tmp_path / 'run'
     write_scalars(
         str(work_dir), '20260101_000000', [

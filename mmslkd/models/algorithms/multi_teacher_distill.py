@@ -191,9 +191,7 @@ class MultiTeacherDistill(BaseAlgorithm):
         if self.teacher_weighting is None:
             losses.update(add_prefix(self.distiller(), 'distill'))
             return losses
-        rule = _unwrap(self.teacher_weighting)
-        inputs = distiller.get_weighting_inputs(rule.input_names)
-        weights, regularization = self.teacher_weighting(**inputs)
+        weights, regularization = self._teacher_weights()
         losses.update(add_prefix(regularization, 'teacher_weighting'))
         losses.update(add_prefix(self.distiller(weights), 'distill'))
         losses.update(self._weight_statistics(weights))
@@ -204,6 +202,13 @@ class MultiTeacherDistill(BaseAlgorithm):
         for name, teacher in self.teachers.items():
             with distiller.teacher_recorders[name], torch.no_grad():
                 teacher(batch_inputs, mode='tensor')
+
+    def _teacher_weights(self):
+        """(B, K) weights and the rule's regularisation, from the records
+        of the current forward."""
+        rule = _unwrap(self.teacher_weighting)
+        inputs = _unwrap(self.distiller).get_weighting_inputs(rule.input_names)
+        return self.teacher_weighting(**inputs)
 
     def _weight_statistics(self, weights: torch.Tensor) -> LossDict:
         with torch.no_grad():
@@ -272,10 +277,7 @@ class MultiTeacherDistill(BaseAlgorithm):
         self._record_teachers(batch_inputs)
         with distiller.student_recorders:
             self.student(batch_inputs, mode='tensor')
-        rule = _unwrap(self.teacher_weighting)
-        weights, _ = self.teacher_weighting(
-            **distiller.get_weighting_inputs(rule.input_names))
-        return weights
+        return self._teacher_weights()[0]
 
     @torch.no_grad()
     def predict_logits(self,
