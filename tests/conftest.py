@@ -1,50 +1,16 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 import os
 import os.path as osp
-import pickle
 import uuid
 
-import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 
 import mmslkd  # noqa: F401  (applies the compat fixes for every test)
+from mmslkd.datasets import write_cifar100_folder
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-def write_cifar100_folder(root: str,
-                          num_train: int = 96,
-                          num_test: int = 32,
-                          num_classes: int = 100,
-                          image_shape=(3, 32, 32),
-                          seed: int = 0) -> str:
-    """Write a CIFAR-100-format folder (``root/cifar-100-python``).
-
-    Images are noise plus a per-class colour offset, so classes are
-    learnable. Returns ``root``.
-    """
-    rng = np.random.RandomState(seed)
-    folder = osp.join(root, 'cifar-100-python')
-    os.makedirs(folder, exist_ok=True)
-    colours = rng.randint(0, 256, size=(num_classes, 3, 1, 1))
-    for split, num in (('train', num_train), ('test', num_test)):
-        labels = np.arange(num) % num_classes
-        noise = rng.randint(0, 64, size=(num, ) + tuple(image_shape))
-        images = np.clip(noise + colours[labels] // 2, 0,
-                         255).astype(np.uint8).reshape(
-                             num, int(np.prod(image_shape)))
-        entry = dict(
-            data=images,
-            fine_labels=labels.tolist(),
-            coarse_labels=(labels // 5).tolist(),
-            filenames=[f'{split}_{i}.png' for i in range(num)])
-        with open(osp.join(folder, split), 'wb') as f:
-            pickle.dump(entry, f)
-    with open(osp.join(folder, 'meta'), 'wb') as f:
-        pickle.dump(dict(fine_label_names=[f'c{i}' for i in range(100)]), f)
-    return root
 
 
 def write_scalars(work_dir: str, timestamp: str, records) -> None:

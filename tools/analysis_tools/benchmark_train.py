@@ -1,26 +1,34 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-"""Measure the training cost of configs relative to the first one.
+"""Benchmark training speed against a plain PyTorch loop doing the same math.
 
-For each config, in its own process (so peak memory is its own), builds the
-model and optimizer from the config as the Runner does, feeds a fixed
-in-memory batch to ``model.train_step`` (data pipeline excluded), and
-reports after warm-up:
+For each config, in its own process (so peak memory is its own), the model
+and optimizer are built from the config as the Runner builds them, and a
+plain PyTorch reference (``mmslkd.benchmark.ReferenceStep``: the same
+networks and weights, hand-written losses, ``torch.optim``) runs beside it:
 
-- throughput (images/s) and time per iteration (median over iterations),
-- peak memory: resident-set peak of the process above its level before the
-  model was built (CPU), or the allocator's peak (GPU),
-- FLOPs of one training step (forward + backward, counted by torch's
-  ``FlopCounterMode``), so measured time ratios can be compared with what
-  the arithmetic predicts.
+- ``step`` mode, data in memory: ``model.train_step`` and the reference on
+  the same batch, alternating; time per iteration and images/s, the time
+  split into data (preprocessing), teacher forward(s), SL-T forward,
+  student forward, backward, optimizer step and other (losses, recorders,
+  logs), the peak memory of a step (RSS above its start on CPU, allocator
+  peak on GPU) and FLOPs per step (``FlopCounterMode``);
+- ``e2e`` mode, the real data pipeline: ``runner.train()`` (dataloader with
+  the config's pipeline and workers, hooks, logging) against a plain
+  ``DataLoader`` loop with the same augmentation written per sample.
 
-Ratios are relative to the first config. Rounds alternate the configs so
-slow drifts of the machine hit all of them alike.
+Reported: ours / reference per config, and across configs the time and
+FLOP ratios to the first config (e.g. SLKD / KD measured against what the
+arithmetic predicts). Table on stdout, everything in ``--out`` JSON.
 
-    python tools/analysis_tools/benchmark_train.py \
-        configs/kd/kd_r32x4_r8x4_cifar100.py \
-        configs/slkd/slkd_r32x4_r8x4_cifar100.py \
-        --batch-size 64 --iters 10 --rounds 2 --out cost.json
+    python tools/analysis_tools/benchmark_train.py \\
+        configs/kd/kd_r56_r20_cifar100.py \\
+        configs/slkd/slkd_r56_r20_cifar100.py \\
+        configs/amtml/amtml_r56+r110_r20_cifar100.py \\
+        --mode both --batch-size 64 --iters 20 --out bench.json
 """
+# isort: off
+import mmslkd  # noqa: F401  (upstream fixes, registries)
+# isort: on
 import argparse
 import json
 import os
@@ -28,181 +36,221 @@ import os.path as osp
 import statistics
 import subprocess
 import sys
-import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def _proc_status_kb(field: str) -> int:
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field + ':'):
-                return int(line.split()[1])
-    raise KeyError(field)
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('configs', nargs='+')
+    parser.add_argument(
+        '--mode', choices=('step', 'e2e', 'both'), default='step')
+    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--iters', type=int, default=20)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument(
+        '--rounds',
+        type=int,
+        default=1,
+        help='repeat every measurement; medians are reported')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--data-root',
+        help='dataset folder for e2e mode (default: a generated '
+        'CIFAR-100-format folder)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        help='key=value overrides applied to every config, e.g. to turn a '
+        'fast path on')
+    parser.add_argument('--out', help='write the results as JSON')
+    parser.add_argument(
+        '--single', action='store_true', help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
 
 
-def _reset_peak_rss() -> None:
-    """Make VmHWM start again from the current RSS (Linux >= 4.0)."""
-    with open('/proc/self/clear_refs', 'w') as f:
-        f.write('5')
+def measure_one(args) -> dict:
+    """Both modes for one config, in this process."""
+    from mmengine.config import Config, DictAction
 
-
-def measure(config: str, batch_size: int, iters: int, warmup: int,
-            input_size: int, device: str) -> dict:
-    """Benchmark one config in this process."""
-    # isort: off
-    import mmslkd  # noqa: F401  (upstream fixes, registries)
-    # isort: on
-    import torch
-    from mmengine.config import Config
-    from mmengine.optim import build_optim_wrapper
-    from mmengine.registry import DefaultScope
-    from mmpretrain.structures import DataSample
-    from torch.utils.flop_counter import FlopCounterMode
-
-    from mmslkd.registry import MODELS
-
-    cfg = Config.fromfile(config)
-    model_cfg = cfg.model
-    if 'teacher_ckpt' in model_cfg:
-        model_cfg.teacher_ckpt = None  # random teacher weights time the same
-    if 'data_preprocessor' in cfg:
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    on_gpu = device.startswith('cuda')
-    torch.manual_seed(0)
-    if on_gpu:
-        torch.cuda.reset_peak_memory_stats()
-        base = torch.cuda.memory_allocated()
-    else:
-        _reset_peak_rss()
-        base = _proc_status_kb('VmRSS') * 1024
-    with DefaultScope.overwrite_default_scope('mmslkd'):
-        model = MODELS.build(model_cfg).to(device)
-        model.init_weights()
-        model.train()
-        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    num_classes = int(cfg.data_preprocessor.get('num_classes', 100))
-    generator = torch.Generator().manual_seed(0)
-    data = dict(
-        inputs=[
-            torch.randint(
-                0,
-                256, (3, input_size, input_size),
-                dtype=torch.uint8,
-                generator=generator) for _ in range(batch_size)
-        ],
-        data_samples=[
-            DataSample().set_gt_label(
-                int(torch.randint(0, num_classes, (1, ), generator=generator)))
-            for _ in range(batch_size)
-        ])
-
-    def step():
-        model.train_step(data, optim_wrapper)
-        if on_gpu:
-            torch.cuda.synchronize()
-
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(iters):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    if on_gpu:
-        peak = torch.cuda.max_memory_allocated() - base
-    else:
-        peak = _proc_status_kb('VmHWM') * 1024 - base
-    with FlopCounterMode(display=False) as counter:
-        step()
-    per_iter = statistics.median(times)
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return dict(
-        config=config,
-        device=device,
-        batch_size=batch_size,
-        threads=torch.get_num_threads(),
-        seconds_per_iter=per_iter,
-        images_per_second=batch_size / per_iter,
-        peak_memory_mb=peak / 2**20,
-        flops_per_iter=counter.get_total_flops(),
-        trainable_params=trainable)
+    from mmslkd.benchmark import benchmark_end_to_end, benchmark_step
+    cfg = Config.fromfile(args.configs[0])
+    if args.cfg_options:
+        options = DictAction._parse_iterable
+        cfg.merge_from_dict({
+            k: options(v)
+            for k, v in (o.split('=', 1) for o in args.cfg_options)
+        })
+    result = dict(config=args.configs[0])
+    if args.mode in ('step', 'both'):
+        result['step'] = benchmark_step(cfg, args.batch_size, args.iters,
+                                        args.warmup, args.device)
+    if args.mode in ('e2e', 'both'):
+        result['e2e'] = benchmark_end_to_end(cfg, args.batch_size, args.iters,
+                                             args.warmup, args.device,
+                                             args.data_root)
+    return result
 
 
 def run_isolated(config: str, args) -> dict:
     """Measure one config in a fresh Python process."""
     cmd = [
         sys.executable,
-        osp.abspath(__file__), config, '--single', '--batch-size',
+        osp.abspath(__file__), config, '--single', '--mode', args.mode,
+        '--batch-size',
         str(args.batch_size), '--iters',
         str(args.iters), '--warmup',
-        str(args.warmup), '--input-size',
-        str(args.input_size), '--device', args.device
+        str(args.warmup), '--device', args.device
     ]
-    out = subprocess.run(
-        cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    if args.data_root:
+        cmd += ['--data-root', args.data_root]
+    if args.cfg_options:
+        cmd += ['--cfg-options', *args.cfg_options]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f'benchmark of {config} failed (exit '
+                         f'{proc.returncode}); its error is above.')
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _median_of(runs, *keys):
+    values = []
+    for run in runs:
+        value = run
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            values.append(value)
+    return statistics.median(values) if values else None
 
 
 def summarise(rounds: list) -> list:
-    """Per config: medians over rounds, and ratios to the first config."""
+    """Per config: medians over rounds; ratios to the reference loop and
+    to the first config."""
     rows = []
     for runs in zip(*rounds):
-        row = dict(runs[0])
-        for key in ('seconds_per_iter', 'images_per_second', 'peak_memory_mb'):
-            row[key] = statistics.median(r[key] for r in runs)
+        row = dict(config=runs[0]['config'])
+        if 'step' in runs[0]:
+            step = runs[0]['step']
+            row['step'] = dict(
+                ours_s=_median_of(runs, 'step', 'ours', 'seconds_per_iter'),
+                reference_s=_median_of(runs, 'step', 'reference',
+                                       'seconds_per_iter'),
+                ratio=_median_of(runs, 'step', 'time_ratio'),
+                flops=step['ours']['flops_per_iter'],
+                peak_memory_mb=_median_of(runs, 'step', 'ours',
+                                          'peak_memory_mb'),
+                reference_peak_memory_mb=_median_of(runs, 'step', 'reference',
+                                                    'peak_memory_mb'),
+                phases_ms={
+                    who: {
+                        p: 1000 * _median_of(runs, 'step', who, 'phases', p)
+                        for p in step[who]['phases']
+                    }
+                    for who in ('ours', 'reference') if who in step
+                },
+                reference_missing=step['reference_missing'],
+                trainable_params=step['trainable_params'])
+        if 'e2e' in runs[0]:
+            row['e2e'] = dict(
+                ours_s=_median_of(runs, 'e2e', 'ours', 'seconds_per_iter'),
+                reference_s=_median_of(runs, 'e2e', 'reference',
+                                       'seconds_per_iter'),
+                ratio=_median_of(runs, 'e2e', 'time_ratio'),
+                reference_missing=runs[0]['e2e']['reference_missing'])
         rows.append(row)
-    ref = rows[0]
-    for row in rows:
-        row['time_ratio'] = row['seconds_per_iter'] / ref['seconds_per_iter']
-        row['flops_ratio'] = row['flops_per_iter'] / ref['flops_per_iter']
-        row['memory_ratio'] = row['peak_memory_mb'] / ref['peak_memory_mb']
+    if 'step' in rows[0]:
+        first = rows[0]['step']
+        for row in rows:
+            step = row['step']
+            step['time_vs_first'] = step['ours_s'] / first['ours_s']
+            step['flops_vs_first'] = step['flops'] / first['flops']
+            step['time_over_flops_ratio'] = (
+                step['time_vs_first'] / step['flops_vs_first'])
     return rows
 
 
-def markdown(rows: list) -> str:
-    lines = [
-        '| config | img/s | s/iter | time ratio | FLOPs/iter | FLOPs ratio '
-        '| peak memory | memory ratio |', '|---|---|---|---|---|---|---|---|'
-    ]
-    for r in rows:
-        lines.append(
-            f'| `{osp.basename(r["config"])}` | {r["images_per_second"]:.1f}'
-            f' | {r["seconds_per_iter"]:.3f} | {r["time_ratio"]:.2f} | '
-            f'{r["flops_per_iter"] / 1e9:.1f} G | {r["flops_ratio"]:.2f} | '
-            f'{r["peak_memory_mb"]:.0f} MB | {r["memory_ratio"]:.2f} |')
-    return '\n'.join(lines)
+def _fmt(value, spec='.3f', none='n/a'):
+    return none if value is None else format(value, spec)
+
+
+def markdown(rows: list, batch_size: int) -> str:
+    """The tables of the summary."""
+    out = []
+    name = [f'`{osp.basename(r["config"])}`' for r in rows]
+    if 'step' in rows[0]:
+        out += [
+            f'Training step, data in memory (batch {batch_size}):', '',
+            '| config | img/s | s/iter | reference s/iter | ours / '
+            'reference | GFLOPs/iter | time vs first | FLOPs vs first | '
+            'time / FLOPs ratio | step peak memory (ours / reference) |',
+            '|---|---|---|---|---|---|---|---|---|---|'
+        ]
+        for n, r in zip(name, rows):
+            s = r['step']
+            out.append(
+                f'| {n} | {batch_size / s["ours_s"]:.1f} | '
+                f'{s["ours_s"]:.3f} | {_fmt(s["reference_s"])} | '
+                f'{_fmt(s["ratio"])} | {s["flops"] / 1e9:.1f} | '
+                f'{s["time_vs_first"]:.2f} | {s["flops_vs_first"]:.2f} | '
+                f'{s["time_over_flops_ratio"]:.3f} | '
+                f'{s["peak_memory_mb"]:.0f} / '
+                f'{_fmt(s["reference_peak_memory_mb"], ".0f")} MB |')
+        out += [
+            '', 'Where the step time goes (ms/iter, ours | reference):', ''
+        ]
+        phases = list(rows[0]['step']['phases_ms']['ours'])
+        out.append('| config | ' + ' | '.join(phases) + ' |')
+        out.append('|---|' + '---|' * len(phases))
+        for n, r in zip(name, rows):
+            ms = r['step']['phases_ms']
+            cells = []
+            for p in phases:
+                ref = ms.get('reference', {}).get(p)
+                cells.append(
+                    f'{ms["ours"][p]:.1f} | {_fmt(ref, ".1f")}'.replace(
+                        ' | ', ' / '))
+            out.append(f'| {n} | ' + ' | '.join(cells) + ' |')
+    if 'e2e' in rows[0]:
+        out += [
+            '', f'End to end, real data pipeline (batch {batch_size}):', '',
+            '| config | s/iter | reference s/iter | ours / reference |',
+            '|---|---|---|---|'
+        ]
+        for n, r in zip(name, rows):
+            e = r['e2e']
+            out.append(f'| {n} | {e["ours_s"]:.3f} | '
+                       f'{_fmt(e["reference_s"])} | {_fmt(e["ratio"])} |')
+    missing = {
+        osp.basename(r['config']): r[m]['reference_missing']
+        for r in rows
+        for m in ('step', 'e2e') if m in r and r[m]['reference_missing']
+    }
+    for config, why in missing.items():
+        out.append(f'\nNo reference for `{config}`: {why}')
+    return '\n'.join(out)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('configs', nargs='+')
-    parser.add_argument('--batch-size', type=int, default=64)
-    parser.add_argument('--iters', type=int, default=10)
-    parser.add_argument('--warmup', type=int, default=3)
-    parser.add_argument('--rounds', type=int, default=1)
-    parser.add_argument('--input-size', type=int, default=32)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--out', help='write the results as JSON')
-    parser.add_argument(
-        '--single', action='store_true', help=argparse.SUPPRESS)
-    args = parser.parse_args()
-
+    args = parse_args()
     if args.single:
-        result = measure(args.configs[0], args.batch_size, args.iters,
-                         args.warmup, args.input_size, args.device)
-        print(json.dumps(result))
+        print(json.dumps(measure_one(args)))
         return
     rounds = []
     for i in range(args.rounds):
         rounds.append([run_isolated(c, args) for c in args.configs])
         print(f'round {i + 1}/{args.rounds} done', file=sys.stderr)
     rows = summarise(rounds)
-    print(markdown(rows))
+    print(markdown(rows, args.batch_size))
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
-            json.dump(dict(rounds=rounds, summary=rows), f, indent=2)
+            json.dump(
+                dict(command=' '.join(sys.argv), rounds=rounds, summary=rows),
+                f,
+                indent=2)
 
 
 if __name__ == '__main__':
