@@ -6,13 +6,14 @@ plain names, MMRazor's and MMEngine's through the parent chain, and any other
 OpenMMLab codebase's with its prefix (``mmpretrain.ImageClassifier``) or a
 ``_scope_='mmpretrain'`` key for nested builds.
 """
+from mmengine.registry import FUNCTIONS as MMENGINE_FUNCTIONS
 from mmengine.registry import Registry
 from mmrazor import registry as razor
 
 __all__ = [
     'RUNNERS', 'RUNNER_CONSTRUCTORS', 'WEIGHT_INITIALIZERS', 'MODELS',
-    'MODEL_WRAPPERS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'HOOKS',
-    'LOOPS', 'METRICS', 'OPTIMIZERS', 'OPTIM_WRAPPERS',
+    'MODEL_WRAPPERS', 'DATASETS', 'DATA_SAMPLERS', 'TRANSFORMS', 'FUNCTIONS',
+    'HOOKS', 'LOOPS', 'METRICS', 'OPTIMIZERS', 'OPTIM_WRAPPERS',
     'OPTIM_WRAPPER_CONSTRUCTORS', 'PARAM_SCHEDULERS', 'TASK_UTILS',
     'VISUALIZERS', 'VISBACKENDS', 'register_all_modules'
 ]
@@ -37,6 +38,8 @@ WEIGHT_INITIALIZERS = _child('weight initializer', razor.WEIGHT_INITIALIZERS)
 DATASETS = _child('dataset', razor.DATASETS, 'datasets')
 DATA_SAMPLERS = _child('data sampler', razor.DATA_SAMPLERS, 'datasets')
 TRANSFORMS = _child('transform', razor.TRANSFORMS, 'datasets')
+# collate functions (MMRazor has no FUNCTIONS registry of its own)
+FUNCTIONS = _child('function', MMENGINE_FUNCTIONS, 'datasets')
 # training machinery
 HOOKS = _child('hook', razor.HOOKS, 'engine')
 LOOPS = _child('loop', razor.LOOPS, 'engine')

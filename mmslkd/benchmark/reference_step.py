@@ -308,10 +308,11 @@ class ReferenceStep:
         if model.training_mode != 'parallel':
             raise UnsupportedConfigError(
                 'the reference implements the parallel (official) mode.')
-        if type(model.self_learning_teachers).__name__ != \
-                'ClassifierEnsemble':
+        if type(model.self_learning_teachers).__name__ not in (
+                'ClassifierEnsemble', 'BatchedClassifierEnsemble'):
             raise UnsupportedConfigError(
-                'the reference runs the SL-Ts one after another.')
+                'the reference runs ClassifierEnsemble members one after '
+                'another.')
         for name in ('teacher_loss', 'self_learning_teacher_loss',
                      'fused_loss'):
             _check_kl(getattr(model, name), name)

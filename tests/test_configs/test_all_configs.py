@@ -31,7 +31,8 @@ def test_config_set_is_complete():
             and osp.basename(p).startswith(f'{algorithm}_')
             and p.endswith('_cifar100.py')
         ]
-        expected = 13 if algorithm == 'kd' else 11  # + 2 icc/ baselines
+        # + KD's 2 icc/ baselines, + SLKD on the benchmark pair r56 -> r20
+        expected = dict(kd=13, dkd=11, slkd=12)[algorithm]
         assert len(pairs) == expected, algorithm
 
 

@@ -1,6 +1,7 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .base_loss_weight_hook import BaseLossWeightHook, find_loss_modules
 from .channels_last_hook import ChannelsLastHook
+from .compile_modules_hook import CompileModulesHook
 from .distill_loss_warmup_hook import DistillLossWarmupHook
 from .epoch_reseed_hook import EpochReseedHook, reseed_all
 from .freeze_modules_hook import FreezeModulesHook
@@ -10,9 +11,9 @@ from .non_finite_guard_hook import NonFiniteGuardHook, non_finite_tensors
 from .num_classes_check_hook import NumClassesCheckHook, find_classifiers
 
 __all__ = [
-    'BaseLossWeightHook', 'ChannelsLastHook', 'DistillLossWarmupHook',
-    'EpochReseedHook', 'FreezeModulesHook', 'InputSizeCheckHook',
-    'LossWeightPhaseHook', 'NonFiniteGuardHook', 'NumClassesCheckHook',
-    'find_classifiers', 'find_loss_modules', 'find_sized_backbones',
-    'non_finite_tensors', 'reseed_all'
+    'BaseLossWeightHook', 'ChannelsLastHook', 'CompileModulesHook',
+    'DistillLossWarmupHook', 'EpochReseedHook', 'FreezeModulesHook',
+    'InputSizeCheckHook', 'LossWeightPhaseHook', 'NonFiniteGuardHook',
+    'NumClassesCheckHook', 'find_classifiers', 'find_loss_modules',
+    'find_sized_backbones', 'non_finite_tensors', 'reseed_all'
 ]

@@ -17,6 +17,7 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
+from ..utils.precision import detach_inference, float32_losses, teacher_context
 
 LossDict = Dict[str, torch.Tensor]
 
@@ -63,6 +64,10 @@ class MultiTeacherDistill(BaseAlgorithm):
             losses then get None (uniform) and no weights are logged.
         calculate_student_loss (bool): Add the student's own loss (its
             head's). Defaults to True.
+        teacher_inference_mode (bool): Run the teachers under
+            ``torch.inference_mode`` (no autograd state at all) instead of
+            ``torch.no_grad``; their records are cloned out of it. Defaults
+            to True.
         data_preprocessor (dict, optional): Data pre-processor config.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -74,6 +79,7 @@ class MultiTeacherDistill(BaseAlgorithm):
                  teacher_weighting: Optional[dict] = dict(
                      type='UniformTeacherWeighting'),
                  calculate_student_loss: bool = True,
+                 teacher_inference_mode: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(architecture, data_preprocessor, init_cfg)
@@ -84,6 +90,7 @@ class MultiTeacherDistill(BaseAlgorithm):
             self.teachers[name] = self._build_teacher(name, spec)
         self._check_classes()
         self.calculate_student_loss = calculate_student_loss
+        self.teacher_inference_mode = teacher_inference_mode
         self.teacher_weighting = None if teacher_weighting is None else \
             self._build_weighting(teacher_weighting)
         self.distiller = MODELS.build(distiller)
@@ -188,20 +195,27 @@ class MultiTeacherDistill(BaseAlgorithm):
             else:
                 self.student(batch_inputs, mode='tensor')
 
-        if self.teacher_weighting is None:
-            losses.update(add_prefix(self.distiller(), 'distill'))
-            return losses
-        weights, regularization = self._teacher_weights()
-        losses.update(add_prefix(regularization, 'teacher_weighting'))
-        losses.update(add_prefix(self.distiller(weights), 'distill'))
-        losses.update(self._weight_statistics(weights))
+        # under AMP the records are cast and the losses computed in float32
+        with float32_losses(batch_inputs.device.type):
+            if self.teacher_weighting is None:
+                losses.update(add_prefix(self.distiller(), 'distill'))
+                return losses
+            weights, regularization = self._teacher_weights()
+            losses.update(add_prefix(regularization, 'teacher_weighting'))
+            losses.update(add_prefix(self.distiller(weights), 'distill'))
+            losses.update(self._weight_statistics(weights))
         return losses
 
     def _record_teachers(self, batch_inputs: torch.Tensor) -> None:
         distiller = _unwrap(self.distiller)
         for name, teacher in self.teachers.items():
-            with distiller.teacher_recorders[name], torch.no_grad():
+            manager = distiller.teacher_recorders[name]
+            with manager, teacher_context(self.teacher_inference_mode):
                 teacher(batch_inputs, mode='tensor')
+            if self.teacher_inference_mode:
+                for recorder in manager.recorders.values():
+                    recorder._data_buffer = detach_inference(
+                        recorder._data_buffer)
 
     def _teacher_weights(self):
         """(B, K) weights and the rule's regularisation, from the records

@@ -21,6 +21,8 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
+from ..utils.precision import (detach_inference, float32_losses,
+                               teacher_context, to_float32)
 
 LossDict = Dict[str, torch.Tensor]
 
@@ -109,7 +111,12 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         self_learning_teacher_epochs (int, optional): Length of the first
             stage in ``'two_stage'`` mode.
         ensemble (dict): Config of the module that runs the SL-Ts. Defaults
-            to ``dict(type='ClassifierEnsemble')``.
+            to ``dict(type='ClassifierEnsemble')`` (one pass per SL-T);
+            ``dict(type='BatchedClassifierEnsemble')`` runs them as one
+            vectorised pass.
+        teacher_inference_mode (bool): Run the teacher under
+            ``torch.inference_mode`` (no autograd state at all) instead of
+            ``torch.no_grad``. Defaults to True.
         data_preprocessor (dict, optional): Data pre-processor config.
         init_cfg (dict, optional): Initialisation config.
     """
@@ -142,6 +149,7 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
                  training_mode: str = 'parallel',
                  self_learning_teacher_epochs: Optional[int] = None,
                  ensemble: dict = dict(type='ClassifierEnsemble'),
+                 teacher_inference_mode: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(architecture, data_preprocessor, init_cfg)
@@ -163,6 +171,7 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             load_teacher_checkpoint(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep the loaded weights
         self.teacher.requires_grad_(False)
+        self.teacher_inference_mode = teacher_inference_mode
 
         # the self-learning teachers, built (and initialised) independently
         if not isinstance(num_self_learning_teachers, int) or \
@@ -383,8 +392,9 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
 
     # ------------------------------------------------------- training steps
     def _teacher_logits(self, inputs: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():
-            return self.teacher(inputs, mode='tensor')
+        with teacher_context(self.teacher_inference_mode):
+            logits = self.teacher(inputs, mode='tensor')
+        return detach_inference(logits)
 
     def loss(self, batch_inputs: torch.Tensor,
              data_samples: List[BaseDataElement]) -> LossDict:
@@ -407,11 +417,15 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         teacher_logits = self._teacher_logits(batch_inputs)
         slt_logits = self.self_learning_teachers(batch_inputs)
         student_logits = self.student(batch_inputs, mode='tensor')
-        losses = self.self_learning_teacher_losses(slt_logits, teacher_logits,
-                                                   targets)
-        losses.update(
-            self.student_losses(student_logits, teacher_logits, slt_logits,
-                                targets))
+        # under AMP the losses are computed in float32
+        with float32_losses(batch_inputs.device.type):
+            student_logits, teacher_logits, slt_logits = to_float32(
+                (student_logits, teacher_logits, slt_logits))
+            losses = self.self_learning_teacher_losses(slt_logits,
+                                                       teacher_logits, targets)
+            losses.update(
+                self.student_losses(student_logits, teacher_logits, slt_logits,
+                                    targets))
         return losses
 
     def train_step(
@@ -473,8 +487,10 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             wrapper = optim_wrapper['self_learning_teachers']
             with wrapper.optim_context(self.self_learning_teachers):
                 slt_logits = self.self_learning_teachers(inputs)
+            with float32_losses(inputs.device.type):
                 losses = self.self_learning_teacher_losses(
-                    slt_logits, teacher_logits, targets)
+                    to_float32(slt_logits), to_float32(teacher_logits),
+                    targets)
             loss, log_vars = self.parse_losses(losses)
             wrapper.update_params(loss)
         if stage == 'self_learning_teachers':
@@ -489,8 +505,10 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         wrapper = optim_wrapper['architecture']
         with wrapper.optim_context(self.student):
             student_logits = self.student(inputs, mode='tensor')
-            losses = self.student_losses(student_logits, teacher_logits,
-                                         slt_logits, targets)
+        with float32_losses(inputs.device.type):
+            losses = self.student_losses(
+                *to_float32((student_logits, teacher_logits, slt_logits)),
+                targets)
         loss, student_vars = self.parse_losses(losses)
         wrapper.update_params(loss)
         if log_vars:

@@ -10,6 +10,7 @@ from mmrazor.models.task_modules import RecorderManager
 from torch import nn
 
 from mmslkd.registry import MODELS
+from ..utils.precision import to_float32
 
 LossResults = Dict[str, torch.Tensor]
 
@@ -298,7 +299,8 @@ class MultiTeacherDistiller(BaseDistiller):
                    data_idx: Optional[int] = None,
                    connector: Optional[str] = None,
                    teacher_weights: bool = False) -> torch.Tensor:
-        """The tensor a record spec points to (see the class docstring)."""
+        """The tensor a record spec points to (see the class docstring);
+        float16/bfloat16 records (AMP) are cast to float32 for the losses."""
         if teacher_weights:
             return self._teacher_weights
         if from_student:
@@ -313,6 +315,7 @@ class MultiTeacherDistiller(BaseDistiller):
                     recorder).get_record_data(record_idx, data_idx)
                 for name in self.teacher_names
             ])
+        data = to_float32(data)
         if connector is not None:
             data = self.connectors[connector](data)
         return data
