@@ -1,6 +1,6 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .builders import (build_model_and_optimizer, random_batch,
-                       without_checkpoints)
+                       scale_learning_rates, without_checkpoints)
 from .end_to_end import PlainCIFAR, benchmark_end_to_end
 from .memory import PeakMemory
 from .phase_hooks import time_phases
@@ -11,6 +11,6 @@ from .step_benchmark import benchmark_step, phase_table
 __all__ = [
     'PHASES', 'PeakMemory', 'PhaseClock', 'PlainCIFAR', 'ReferenceStep',
     'UnsupportedConfigError', 'benchmark_end_to_end', 'benchmark_step',
-    'build_model_and_optimizer', 'phase_table', 'random_batch', 'time_phases',
-    'without_checkpoints'
+    'build_model_and_optimizer', 'phase_table', 'random_batch',
+    'scale_learning_rates', 'time_phases', 'without_checkpoints'
 ]

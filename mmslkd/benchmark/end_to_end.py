@@ -14,7 +14,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from torch.utils.data import DataLoader, Dataset
 
-from .builders import build_model_and_optimizer, without_checkpoints
+from .builders import (build_model_and_optimizer, scale_learning_rates,
+                       without_checkpoints)
 from .reference_step import ReferenceStep, UnsupportedConfigError
 
 
@@ -106,9 +107,9 @@ class PlainCIFAR(Dataset):
 def _runner_cfg(cfg: Config, batch_size: int, num_iters: int, work_dir: str,
                 data_root: Optional[str]) -> Config:
     """The config shrunk to one epoch of ``num_iters`` iterations, with no
-    validation or checkpoint in it; data from ``data_root`` or the config
-    (its first images), or for CIFAR configs without ``data_root``
-    generated into the work dir."""
+    validation, checkpoint or learning-rate schedule in it; data from
+    ``data_root`` or the config (its first images), or for CIFAR configs
+    without ``data_root`` generated into the work dir."""
     from mmslkd.datasets import write_cifar100_folder
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = work_dir
@@ -131,6 +132,9 @@ def _runner_cfg(cfg: Config, batch_size: int, num_iters: int, work_dir: str,
                 if generate:
                     cfg[key].dataset.type = 'CIFAR100Format'
     cfg.train_cfg = dict(by_epoch=True, max_epochs=1, val_interval=10**6)
+    # epoch-based schedules (phases starting at epoch 80...) do not fit one
+    # epoch; a schedule costs nothing per iteration
+    cfg.param_scheduler = None
     cfg.default_hooks.checkpoint = dict(
         type='CheckpointHook', interval=10**6, save_last=False)
     cfg.log_level = 'WARNING'
@@ -142,7 +146,8 @@ def benchmark_end_to_end(cfg: Config,
                          iters: int = 20,
                          warmup: int = 3,
                          device: str = 'cpu',
-                         data_root: Optional[str] = None) -> Dict:
+                         data_root: Optional[str] = None,
+                         lr_scale: float = 1e-3) -> Dict:
     """Seconds per iteration of ``runner.train()`` (data loading with the
     config's pipeline and workers, the training step, every hook, logging)
     and of a plain loop: a ``DataLoader`` over the same images with the
@@ -157,6 +162,8 @@ def benchmark_end_to_end(cfg: Config,
         device (str): ``'cpu'`` or ``'cuda'``. Defaults to ``'cpu'``.
         data_root (str, optional): The dataset folder; None generates a
             CIFAR-100-format folder of the right size.
+        lr_scale (float): Factor of the config's learning rates (see
+            :func:`scale_learning_rates`). Defaults to 1e-3.
 
     Returns:
         dict: ``ours``, ``reference`` (``seconds_per_iter``,
@@ -166,7 +173,9 @@ def benchmark_end_to_end(cfg: Config,
     on_gpu = device.startswith('cuda')
     total = warmup + iters
     with tempfile.TemporaryDirectory() as work_dir:
-        run_cfg = _runner_cfg(cfg, batch_size, total, work_dir, data_root)
+        run_cfg = _runner_cfg(
+            scale_learning_rates(cfg, lr_scale), batch_size, total, work_dir,
+            data_root)
         runner = build_runner(run_cfg)
         timer = _IterationTimer(warmup, on_gpu)
         runner.register_hook(timer)
@@ -178,6 +187,7 @@ def benchmark_end_to_end(cfg: Config,
             device=device,
             batch_size=batch_size,
             iters=iters,
+            lr_scale=lr_scale,
             num_workers=run_cfg.train_dataloader.get('num_workers', 0),
             ours=dict(
                 seconds_per_iter=ours, images_per_second=batch_size / ours))

@@ -8,7 +8,8 @@ import torch
 from mmengine.config import Config
 from torch.utils.flop_counter import FlopCounterMode
 
-from .builders import build_model_and_optimizer, random_batch
+from .builders import (build_model_and_optimizer, random_batch,
+                       scale_learning_rates)
 from .memory import PeakMemory
 from .phase_hooks import time_phases
 from .reference_step import (PHASES, PhaseClock, ReferenceStep,
@@ -27,7 +28,8 @@ def benchmark_step(cfg: Config,
                    warmup: int = 3,
                    device: str = 'cpu',
                    image_size: int = 32,
-                   seed: int = 0) -> Dict:
+                   seed: int = 0,
+                   lr_scale: float = 1e-3) -> Dict:
     """Measure one config's training step with the data in memory.
 
     Ours is ``model.train_step`` (data preprocessor, algorithm, optimizer
@@ -46,16 +48,19 @@ def benchmark_step(cfg: Config,
         device (str): ``'cpu'`` or ``'cuda'``. Defaults to ``'cpu'``.
         image_size (int): Image side. Defaults to 32.
         seed (int): Seed of weights and batch. Defaults to 0.
+        lr_scale (float): Factor of the config's learning rates (see
+            :func:`scale_learning_rates`). Defaults to 1e-3.
 
     Returns:
         dict: ``ours`` and ``reference`` (``seconds_per_iter``,
         ``images_per_second``, ``phases``, ``peak_memory_mb``,
-        ``flops_per_iter``), ``time_ratio`` (ours / reference) and the
-        reference's absence reason, if any.
+        ``flops_per_iter``, ``final_loss``), ``time_ratio`` (ours /
+        reference) and the reference's absence reason, if any.
     """
     torch.manual_seed(seed)
     on_gpu = device.startswith('cuda')
-    model, optim_wrapper = build_model_and_optimizer(cfg, device)
+    model, optim_wrapper = build_model_and_optimizer(
+        scale_learning_rates(cfg, lr_scale), device)
     try:
         reference = ReferenceStep(model, optim_wrapper)
         missing = None
@@ -70,12 +75,14 @@ def benchmark_step(cfg: Config,
         if on_gpu:
             torch.cuda.synchronize()
 
+    last = {}
+
     def ours():
-        model.train_step(data, optim_wrapper)
+        last['ours'] = model.train_step(data, optim_wrapper)['loss']
         sync()
 
     def ref():
-        reference(data['inputs'], labels)
+        last['reference'] = reference(data['inputs'], labels)
         sync()
 
     runners = dict(ours=ours)
@@ -112,6 +119,7 @@ def benchmark_step(cfg: Config,
         device=device,
         batch_size=batch_size,
         iters=iters,
+        lr_scale=lr_scale,
         threads=torch.get_num_threads(),
         reference_missing=missing)
     for name, run in runners.items():
@@ -126,7 +134,8 @@ def benchmark_step(cfg: Config,
             phases={p: phases[name].get(p, 0.0) / iters
                     for p in PHASES},
             peak_memory_mb=peak.megabytes,
-            flops_per_iter=_flops(run))
+            flops_per_iter=_flops(run),
+            final_loss=float(last[name]))
     result['trainable_params'] = sum(p.numel() for p in model.parameters()
                                      if p.requires_grad)
     result['time_ratio'] = None if reference is None else (

@@ -91,3 +91,17 @@ def test_unsupported_losses_are_named():
     model, optim_wrapper = build_model_and_optimizer(cfg)
     with pytest.raises(UnsupportedConfigError, match='DKDLoss'):
         ReferenceStep(model, optim_wrapper)
+
+
+def test_learning_rates_scale_in_every_wrapper():
+    from mmslkd.benchmark import scale_learning_rates
+    for config, lrs in ((CONFIGS[1], [0.05]), (CONFIGS[3], [0.1, 0.1, 0.1])):
+        cfg = Config.fromfile(osp.join(REPO, config))
+        scaled = scale_learning_rates(cfg, 1e-3)
+        wrappers = [scaled.optim_wrapper] if 'optimizer' in \
+            scaled.optim_wrapper else [
+                w for w in scaled.optim_wrapper.values()
+                if isinstance(w, dict)]
+        assert [w.optimizer.lr for w in wrappers] == pytest.approx(
+            [lr * 1e-3 for lr in lrs])
+        assert cfg.optim_wrapper != scaled.optim_wrapper  # a copy

@@ -31,6 +31,7 @@ import mmslkd  # noqa: F401  (upstream fixes, registries)
 # isort: on
 import argparse
 import json
+import math
 import os
 import os.path as osp
 import statistics
@@ -54,6 +55,13 @@ def parse_args(argv=None):
         default=1,
         help='repeat every measurement; medians are reported')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--lr-scale',
+        type=float,
+        default=1e-3,
+        help='factor of the configs\' learning rates: random teachers on '
+        'random data diverge at the recipes\' rates, and NaN arithmetic is '
+        'not what training runs; no operation changes')
     parser.add_argument(
         '--data-root',
         help='dataset folder for e2e mode (default: a generated '
@@ -84,12 +92,22 @@ def measure_one(args) -> dict:
         })
     result = dict(config=args.configs[0])
     if args.mode in ('step', 'both'):
-        result['step'] = benchmark_step(cfg, args.batch_size, args.iters,
-                                        args.warmup, args.device)
+        result['step'] = benchmark_step(
+            cfg,
+            args.batch_size,
+            args.iters,
+            args.warmup,
+            args.device,
+            lr_scale=args.lr_scale)
     if args.mode in ('e2e', 'both'):
-        result['e2e'] = benchmark_end_to_end(cfg, args.batch_size, args.iters,
-                                             args.warmup, args.device,
-                                             args.data_root)
+        result['e2e'] = benchmark_end_to_end(
+            cfg,
+            args.batch_size,
+            args.iters,
+            args.warmup,
+            args.device,
+            args.data_root,
+            lr_scale=args.lr_scale)
     return result
 
 
@@ -101,7 +119,8 @@ def run_isolated(config: str, args) -> dict:
         '--batch-size',
         str(args.batch_size), '--iters',
         str(args.iters), '--warmup',
-        str(args.warmup), '--device', args.device
+        str(args.warmup), '--device', args.device, '--lr-scale',
+        str(args.lr_scale)
     ]
     if args.data_root:
         cmd += ['--data-root', args.data_root]
@@ -152,6 +171,10 @@ def summarise(rounds: list) -> list:
                     for who in ('ours', 'reference') if who in step
                 },
                 reference_missing=step['reference_missing'],
+                final_losses_finite=all(
+                    math.isfinite(run['step'][who]['final_loss'])
+                    for run in runs for who in ('ours', 'reference')
+                    if who in run['step']),
                 trainable_params=step['trainable_params'])
         if 'e2e' in runs[0]:
             row['e2e'] = dict(
@@ -230,6 +253,11 @@ def markdown(rows: list, batch_size: int) -> str:
     }
     for config, why in missing.items():
         out.append(f'\nNo reference for `{config}`: {why}')
+    for r in rows:
+        if 'step' in r and not r['step']['final_losses_finite']:
+            out.append(f'\nWARNING: `{osp.basename(r["config"])}` reached a '
+                       'non-finite loss; its timings include NaN arithmetic '
+                       '(lower --lr-scale).')
     return '\n'.join(out)
 
 
