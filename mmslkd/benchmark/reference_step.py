@@ -74,7 +74,11 @@ def _unwrap(module: nn.Module) -> nn.Module:
 
 
 def _strip_hooks(module: nn.Module) -> None:
+    """Remove every hook, and compilation (``nn.Module.compile``), from a
+    copied model: the reference runs plain eager modules."""
     for sub in module.modules():
+        if getattr(sub, '_compiled_call_impl', None) is not None:
+            sub._compiled_call_impl = None
         for name in ('_forward_hooks', '_forward_pre_hooks', '_backward_hooks',
                      '_forward_hooks_with_kwargs',
                      '_forward_pre_hooks_with_kwargs'):

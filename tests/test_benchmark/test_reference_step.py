@@ -102,6 +102,6 @@ def test_learning_rates_scale_in_every_wrapper():
             scaled.optim_wrapper else [
                 w for w in scaled.optim_wrapper.values()
                 if isinstance(w, dict)]
-        assert [w.optimizer.lr for w in wrappers] == pytest.approx(
-            [lr * 1e-3 for lr in lrs])
+        assert [w.optimizer.lr
+                for w in wrappers] == pytest.approx([lr * 1e-3 for lr in lrs])
         assert cfg.optim_wrapper != scaled.optim_wrapper  # a copy

@@ -169,3 +169,33 @@ def test_compile_modules_hook_keeps_names_and_loss():
     with pytest.raises(KeyError, match='no module'):
         CompileModulesHook(modules=['students']).before_train(
             types.SimpleNamespace(model=compiled))
+
+
+def test_reference_of_a_compiled_model_runs_eager():
+    from mmslkd.benchmark import ReferenceStep
+    model, wrapper = _build(SLKD)
+    CompileModulesHook(
+        modules=['architecture'],
+        compile_cfg=dict(backend='eager')).before_train(
+            types.SimpleNamespace(model=model))
+    reference = ReferenceStep(model, wrapper)
+    assert model.architecture._compiled_call_impl is not None
+    assert reference.model.architecture._compiled_call_impl is None
+
+
+def test_keep_freed_memory_hook_applies_glibc_settings(monkeypatch):
+    from mmslkd.engine.hooks import KeepFreedMemoryHook
+    from mmslkd.utils import malloc
+    assert malloc.keep_freed_memory()  # glibc on the test machines
+    warnings = []
+    runner = types.SimpleNamespace(
+        logger=types.SimpleNamespace(warning=warnings.append))
+    KeepFreedMemoryHook().before_run(runner)
+    assert not warnings
+    # elsewhere it says so and changes nothing
+    monkeypatch.setattr(malloc.ctypes.util, 'find_library', lambda _: None)
+    from mmslkd.engine.hooks import keep_freed_memory_hook
+    monkeypatch.setattr(keep_freed_memory_hook, 'keep_freed_memory',
+                        malloc.keep_freed_memory)
+    KeepFreedMemoryHook().before_run(runner)
+    assert 'not glibc' in warnings[0]

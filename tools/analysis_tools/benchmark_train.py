@@ -72,6 +72,11 @@ def parse_args(argv=None):
         default=[],
         help='key=value overrides applied to every config, e.g. to turn a '
         'fast path on')
+    parser.add_argument(
+        '--keep-freed-memory',
+        action='store_true',
+        help='let glibc keep freed memory (KeepFreedMemoryHook) in the '
+        'measuring processes, for ours and the reference alike')
     parser.add_argument('--out', help='write the results as JSON')
     parser.add_argument(
         '--single', action='store_true', help=argparse.SUPPRESS)
@@ -83,6 +88,10 @@ def measure_one(args) -> dict:
     from mmengine.config import Config, DictAction
 
     from mmslkd.benchmark import benchmark_end_to_end, benchmark_step
+    if args.keep_freed_memory:
+        from mmslkd.utils.malloc import keep_freed_memory
+        if not keep_freed_memory():
+            raise SystemExit('--keep-freed-memory needs glibc.')
     cfg = Config.fromfile(args.configs[0])
     if args.cfg_options:
         options = DictAction._parse_iterable
@@ -124,6 +133,8 @@ def run_isolated(config: str, args) -> dict:
     ]
     if args.data_root:
         cmd += ['--data-root', args.data_root]
+    if args.keep_freed_memory:
+        cmd.append('--keep-freed-memory')
     if args.cfg_options:
         cmd += ['--cfg-options', *args.cfg_options]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
