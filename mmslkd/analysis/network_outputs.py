@@ -15,7 +15,7 @@ from mmengine.runner import Runner
 from torch import nn
 
 from mmslkd.registry import DATASETS, MODELS
-from mmslkd.utils import load_checkpoint_strictly
+from mmslkd.utils import drop_teacher_checkpoints, load_checkpoint_strictly
 
 __all__ = [
     'split_runs', 'load_model', 'network_names', 'get_network',
@@ -68,15 +68,10 @@ def load_model(config: Union[str, Config],
     cfg = Config.fromfile(config) if isinstance(config, str) else \
         copy.deepcopy(config)
     init_default_scope(cfg.get('default_scope', 'mmslkd'))
-    model_cfg = cfg.model
+    model_cfg = drop_teacher_checkpoints(cfg.model)
     if cfg.get('data_preprocessor') is not None:
         # as MMEngine's Runner does: the top-level one is the default
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    if model_cfg.get('teacher_ckpt'):
-        model_cfg.teacher_ckpt = None
-    for spec in (model_cfg.get('teachers') or {}).values():
-        if isinstance(spec, dict) and spec.get('ckpt'):
-            spec['ckpt'] = None
     model = MODELS.build(model_cfg)
     if checkpoint is not None:
         load_checkpoint_strictly(model, checkpoint)

@@ -12,18 +12,7 @@ from mmpretrain.structures import DataSample
 from torch import nn
 
 from mmslkd.registry import MODELS
-
-
-def without_checkpoints(model_cfg: dict) -> dict:
-    """The model config with teacher checkpoints dropped: random weights
-    cost the same time, and a benchmark must not need trained teachers."""
-    model_cfg = copy.deepcopy(model_cfg)
-    if 'teacher_ckpt' in model_cfg:
-        model_cfg['teacher_ckpt'] = None
-    for spec in (model_cfg.get('teachers') or {}).values():
-        if isinstance(spec, dict):
-            spec['ckpt'] = None
-    return model_cfg
+from mmslkd.utils import drop_teacher_checkpoints
 
 
 def scale_learning_rates(cfg: Config, scale: float) -> Config:
@@ -63,7 +52,8 @@ def build_model_and_optimizer(cfg: Config,
     Returns:
         tuple: The model and its ``OptimWrapper``/``OptimWrapperDict``.
     """
-    model_cfg = without_checkpoints(cfg.model)
+    # random teacher weights cost the same time
+    model_cfg = drop_teacher_checkpoints(cfg.model)
     if 'data_preprocessor' in cfg:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     with DefaultScope.overwrite_default_scope(

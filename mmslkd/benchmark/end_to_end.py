@@ -14,8 +14,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from torch.utils.data import DataLoader, Dataset
 
-from .builders import (build_model_and_optimizer, scale_learning_rates,
-                       without_checkpoints)
+from .builders import build_model_and_optimizer, scale_learning_rates
 from .reference_step import ReferenceStep, UnsupportedConfigError
 
 
@@ -45,7 +44,7 @@ class _IterationTimer(Hook):
                          batch_idx,
                          data_batch=None,
                          outputs=None):
-        if runner.iter + 1 > self.first:
+        if runner.iter >= self.first:
             self.iterations += 1
             self.end = self._now()
 
@@ -81,9 +80,10 @@ class PlainCIFAR(Dataset):
     """
 
     def __init__(self, dataset, padding: int, flip_prob: float) -> None:
-        infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-        self.images = np.stack([info['img'] for info in infos])  # NHWC
-        self.labels = torch.tensor([int(info['gt_label']) for info in infos])
+        from mmslkd.datasets import dataset_arrays
+        images, labels = dataset_arrays(dataset)
+        self.images = images  # NHWC
+        self.labels = torch.from_numpy(labels)
         self.padding = padding
         self.flip_prob = flip_prob
 
@@ -111,10 +111,11 @@ def _runner_cfg(cfg: Config, batch_size: int, num_iters: int, work_dir: str,
     ``data_root`` or the config (its first images), or for CIFAR configs
     without ``data_root`` generated into the work dir."""
     from mmslkd.datasets import write_cifar100_folder
+    from mmslkd.utils import drop_teacher_checkpoints
     cfg = copy.deepcopy(cfg)
     cfg.work_dir = work_dir
     cfg.experiment_name = f'benchmark_{uuid.uuid4().hex}'
-    cfg.model = without_checkpoints(cfg.model)
+    cfg.model = drop_teacher_checkpoints(cfg.model)
     loader = cfg.train_dataloader
     loader.batch_size = batch_size
     num_images = batch_size * num_iters
@@ -194,6 +195,8 @@ def benchmark_end_to_end(cfg: Config,
         try:
             padding, flip = plain_augmentation(
                 run_cfg.train_dataloader.dataset.pipeline)
+            # fresh networks as built for the runner (the runner's own hold
+            # recorded, non-leaf tensors that cannot be copied)
             model, optim_wrapper = build_model_and_optimizer(run_cfg, device)
             reference = ReferenceStep(model, optim_wrapper)
         except UnsupportedConfigError as error:

@@ -173,26 +173,28 @@ class ReferenceStep:
             whose parameter groups the reference's optimizers copy.
     """
 
+    #: algorithm class -> (check and read its settings, its losses)
+    _methods = {
+        'ImageClassifier': ('_prepare_classifier', '_classifier_losses'),
+        'SingleTeacherDistill': ('_prepare_kd', '_kd_losses'),
+        'SelfLearningTeacherDistill': ('_prepare_slkd', '_slkd_losses'),
+        'MultiTeacherDistill':
+        ('_prepare_multi_teacher', '_multi_teacher_losses'),
+    }
+
     def __init__(self, model: nn.Module, optim_wrapper) -> None:
         model = _unwrap(model)
         self.model = copy.deepcopy(model)
         _strip_hooks(self.model)
         self.model.train()
         kind = type(model).__name__
-        builders = {
-            'ImageClassifier': self._classifier_losses,
-            'SingleTeacherDistill': self._kd_losses,
-            'SelfLearningTeacherDistill': self._slkd_losses,
-            'MultiTeacherDistill': self._multi_teacher_losses,
-        }
-        if kind not in builders:
+        if kind not in self._methods:
             raise UnsupportedConfigError(
                 f'no plain PyTorch reference for {kind}; supported: '
-                f'{sorted(builders)}.')
-        self._losses: Callable = builders[kind]
-        self._prepare = getattr(self, f'_prepare_{kind}', None)
-        if self._prepare is not None:
-            self._prepare()
+                f'{sorted(self._methods)}.')
+        prepare, losses = self._methods[kind]
+        getattr(self, prepare)()
+        self._losses: Callable = getattr(self, losses)
         self.preprocess = self._build_preprocess(model.data_preprocessor)
         self.optimizers = _clone_optimizers(model, self.model, optim_wrapper)
 
@@ -270,10 +272,10 @@ class ReferenceStep:
         clock.lap('other')
         return loss
 
-    def _prepare_ImageClassifier(self):
+    def _prepare_classifier(self):
         self._ce_scale = _ce_weight(self.model)
 
-    def _prepare_SingleTeacherDistill(self):
+    def _prepare_kd(self):
         model = self.model
         distiller = model.distiller
         if model.teacher_trainable or not model.calculate_student_loss:
@@ -307,7 +309,7 @@ class ReferenceStep:
         clock.lap('other')
         return loss
 
-    def _prepare_SelfLearningTeacherDistill(self):
+    def _prepare_slkd(self):
         model = self.model
         if model.training_mode != 'parallel':
             raise UnsupportedConfigError(
@@ -366,7 +368,7 @@ class ReferenceStep:
         clock.lap('other')
         return loss
 
-    def _prepare_MultiTeacherDistill(self):
+    def _prepare_multi_teacher(self):
         model = self.model
         distiller = model.distiller
         rule = model.teacher_weighting

@@ -2,7 +2,7 @@
 """Time a config's training step beside the plain PyTorch reference."""
 import statistics
 import time
-from typing import Dict, Optional
+from typing import Dict
 
 import torch
 from mmengine.config import Config
@@ -66,8 +66,7 @@ def benchmark_step(cfg: Config,
         missing = None
     except UnsupportedConfigError as error:
         reference, missing = None, str(error)
-    num_classes = int(model.data_preprocessor.num_classes or 100) \
-        if hasattr(model.data_preprocessor, 'num_classes') else 100
+    num_classes = getattr(model.data_preprocessor, 'num_classes', None) or 100
     data = random_batch(batch_size, num_classes, image_size, seed)
     labels = torch.cat([s.gt_label for s in data['data_samples']])
 
@@ -142,23 +141,3 @@ def benchmark_step(cfg: Config,
         result['ours']['seconds_per_iter'] /
         result['reference']['seconds_per_iter'])
     return result
-
-
-def phase_table(result: Dict, title: Optional[str] = None) -> str:
-    """A markdown table of the phase split (ms per iteration)."""
-    names = [n for n in ('ours', 'reference') if n in result]
-    lines = [
-        '| phase (ms/iter) | ' + ' | '.join(names) + ' |',
-        '|---|' + '---|' * len(names)
-    ]
-    for phase in PHASES + ('total', ):
-        cells = []
-        for name in names:
-            values = result[name]['phases']
-            value = sum(values.values()) if phase == 'total' else \
-                values[phase]
-            cells.append(f'{1000 * value:.1f}')
-        lines.append(f'| {phase} | ' + ' | '.join(cells) + ' |')
-    if title:
-        lines.insert(0, f'**{title}**\n')
-    return '\n'.join(lines)

@@ -1,5 +1,5 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-from typing import List, Sequence, Union
+from typing import Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -7,6 +7,26 @@ from mmpretrain.structures import DataSample
 from torch.utils.data import Dataset
 
 from mmslkd.registry import DATASETS, FUNCTIONS
+
+
+def dataset_arrays(dataset) -> Tuple[np.ndarray, np.ndarray]:
+    """Every image and label of a dataset, read once, without its pipeline.
+
+    Args:
+        dataset: An MMEngine dataset whose ``get_data_info(i)`` gives
+            ``img`` (H, W, C) uint8 and ``gt_label``.
+
+    Returns:
+        tuple: Images (N, H, W, C) uint8 and labels (N, ) int64.
+    """
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    images = np.stack([np.asarray(info['img']) for info in infos])
+    if images.dtype != np.uint8 or images.ndim != 4:
+        raise ValueError(
+            'expected uint8 (H, W, C) images of one size; the dataset gives '
+            f'{images.dtype} arrays of shape {images.shape[1:]}.')
+    labels = np.array([int(info['gt_label']) for info in infos])
+    return images, labels
 
 
 @DATASETS.register_module()
@@ -94,11 +114,7 @@ class DeviceResidentDataset(Dataset):
 
 
 @FUNCTIONS.register_module()
-def batch_collate(batch: Union[dict, List[dict]]) -> dict:
+def batch_collate(batch: dict) -> dict:
     """Collate for :class:`DeviceResidentDataset`: its batches come whole
-    from ``__getitems__``; a list of single samples is stacked."""
-    if isinstance(batch, dict):
-        return batch
-    return dict(
-        inputs=torch.stack([sample['inputs'] for sample in batch]),
-        data_samples=[sample['data_samples'] for sample in batch])
+    from ``__getitems__`` and pass through unchanged."""
+    return batch

@@ -1,9 +1,10 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .build_errors import build_runner, explain_build_error
 from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
-                         extract_state_dict, find_resumable_checkpoint,
-                         is_complete_checkpoint, load_checkpoint_strictly,
-                         load_teacher_checkpoint, safe_torch_load)
+                         drop_teacher_checkpoints, extract_state_dict,
+                         find_resumable_checkpoint, is_complete_checkpoint,
+                         load_checkpoint_strictly, load_teacher_checkpoint,
+                         safe_torch_load)
 from .launcher import check_launcher_env
 from .setup_env import register_all_modules
 
@@ -12,5 +13,5 @@ __all__ = [
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
     'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
     'find_resumable_checkpoint', 'explain_build_error',
-    'load_checkpoint_strictly', 'build_runner'
+    'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints'
 ]

@@ -8,6 +8,7 @@ so a teacher checkpoint downloaded from somewhere cannot run code on load.
 Failures are turned into errors that name the file, what is wrong with it and
 how to fix it.
 """
+import copy
 import glob
 import os
 import os.path as osp
@@ -228,6 +229,27 @@ def load_teacher_checkpoint(model: nn.Module,
         raise CheckpointError('\n'.join(lines))
     model.load_state_dict(state_dict, strict=True)
     return checkpoint
+
+
+def drop_teacher_checkpoints(model_cfg: dict) -> dict:
+    """A copy of an algorithm config without its teacher checkpoints
+    (``teacher_ckpt`` and every ``teachers[name].ckpt``), for building a
+    model whose weights come from elsewhere (a checkpoint of the whole run)
+    or do not matter (benchmarks).
+
+    Args:
+        model_cfg (dict): The ``model`` config.
+
+    Returns:
+        dict: The copy.
+    """
+    model_cfg = copy.deepcopy(model_cfg)
+    if model_cfg.get('teacher_ckpt'):
+        model_cfg['teacher_ckpt'] = None
+    for spec in (model_cfg.get('teachers') or {}).values():
+        if isinstance(spec, dict) and spec.get('ckpt'):
+            spec['ckpt'] = None
+    return model_cfg
 
 
 def is_complete_checkpoint(filename: str) -> bool:

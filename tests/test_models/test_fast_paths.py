@@ -194,8 +194,5 @@ def test_keep_freed_memory_hook_applies_glibc_settings(monkeypatch):
     assert not warnings
     # elsewhere it says so and changes nothing
     monkeypatch.setattr(malloc.ctypes.util, 'find_library', lambda _: None)
-    from mmslkd.engine.hooks import keep_freed_memory_hook
-    monkeypatch.setattr(keep_freed_memory_hook, 'keep_freed_memory',
-                        malloc.keep_freed_memory)
     KeepFreedMemoryHook().before_run(runner)
     assert 'not glibc' in warnings[0]

@@ -122,21 +122,18 @@ def measure_one(args) -> dict:
 
 def run_isolated(config: str, args) -> dict:
     """Measure one config in a fresh Python process."""
-    cmd = [
-        sys.executable,
-        osp.abspath(__file__), config, '--single', '--mode', args.mode,
-        '--batch-size',
-        str(args.batch_size), '--iters',
-        str(args.iters), '--warmup',
-        str(args.warmup), '--device', args.device, '--lr-scale',
-        str(args.lr_scale)
-    ]
-    if args.data_root:
-        cmd += ['--data-root', args.data_root]
-    if args.keep_freed_memory:
-        cmd.append('--keep-freed-memory')
-    if args.cfg_options:
-        cmd += ['--cfg-options', *args.cfg_options]
+    cmd = [sys.executable, osp.abspath(__file__), config, '--single']
+    for name, value in vars(args).items():
+        if name in ('configs', 'single', 'rounds',
+                    'out') or value in (None, False, []):
+            continue
+        flag = '--' + name.replace('_', '-')
+        if value is True:
+            cmd.append(flag)
+        elif isinstance(value, list):
+            cmd += [flag, *value]
+        else:
+            cmd += [flag, str(value)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)

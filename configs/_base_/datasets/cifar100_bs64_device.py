@@ -3,6 +3,7 @@
 # flips and normalises them batched, so no per-image Python runs per
 # iteration. The same augmentation distribution as cifar100_bs64
 # (RandomCrop 32 with 4-pixel zero padding, horizontal flip 0.5).
+# The wrapped datasets are the base's (their pipelines are not used).
 _base_ = ['./cifar100_bs64_batch_aug.py']
 
 train_dataloader = dict(
@@ -12,11 +13,7 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='mmslkd.DeviceResidentDataset',
-        dataset=dict(
-            type={{_base_.dataset_type}},
-            data_root={{_base_.data_root}},
-            split='train',
-            pipeline=[])))
+        dataset={{_base_.train_dataloader.dataset}}))
 val_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
@@ -24,9 +21,5 @@ val_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='mmslkd.DeviceResidentDataset',
-        dataset=dict(
-            type={{_base_.dataset_type}},
-            data_root={{_base_.data_root}},
-            split='test',
-            pipeline=[])))
+        dataset={{_base_.val_dataloader.dataset}}))
 test_dataloader = val_dataloader

@@ -17,7 +17,8 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
-from ..utils.precision import detach_inference, float32_losses, teacher_context
+from ..utils.precision import (clone_inference_tensors, float32_losses,
+                               teacher_context)
 
 LossDict = Dict[str, torch.Tensor]
 
@@ -214,7 +215,7 @@ class MultiTeacherDistill(BaseAlgorithm):
                 teacher(batch_inputs, mode='tensor')
             if self.teacher_inference_mode:
                 for recorder in manager.recorders.values():
-                    recorder._data_buffer = detach_inference(
+                    recorder._data_buffer = clone_inference_tensors(
                         recorder._data_buffer)
 
     def _teacher_weights(self):

@@ -21,7 +21,7 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
-from ..utils.precision import (detach_inference, float32_losses,
+from ..utils.precision import (clone_inference_tensors, float32_losses,
                                teacher_context, to_float32)
 
 LossDict = Dict[str, torch.Tensor]
@@ -394,7 +394,7 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
     def _teacher_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         with teacher_context(self.teacher_inference_mode):
             logits = self.teacher(inputs, mode='tensor')
-        return detach_inference(logits)
+        return clone_inference_tensors(logits)
 
     def loss(self, batch_inputs: torch.Tensor,
              data_samples: List[BaseDataElement]) -> LossDict:

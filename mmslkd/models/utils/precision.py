@@ -1,22 +1,19 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-import contextlib
-from typing import Any, Iterator
+from typing import Any
 
 import torch
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 
-@contextlib.contextmanager
-def float32_losses(device_type: str) -> Iterator[None]:
-    """Compute losses in float32 under AMP: autocast is off inside, and
-    inputs cast with :func:`to_float32` stay float32.
+def float32_losses(device_type: str) -> torch.autocast:
+    """A context computing losses in float32 under AMP: autocast is off
+    inside, and inputs cast with :func:`to_float32` stay float32.
 
     Args:
         device_type (str): ``'cuda'`` or ``'cpu'`` (the inputs' device).
     """
-    with torch.autocast(device_type=device_type, enabled=False):
-        yield
+    return torch.autocast(device_type=device_type, enabled=False)
 
 
 def to_float32(data: Any) -> Any:
@@ -31,21 +28,19 @@ def to_float32(data: Any) -> Any:
     return data
 
 
-def detach_inference(data: Any) -> Any:
+def clone_inference_tensors(data: Any) -> Any:
     """Clone tensors made under ``torch.inference_mode`` into normal ones
     (inference tensors cannot be saved for the backward of later ops)."""
     if torch.is_tensor(data):
         return data.clone() if data.is_inference() else data
     if isinstance(data, (list, tuple)):
-        return type(data)(detach_inference(d) for d in data)
+        return type(data)(clone_inference_tensors(d) for d in data)
     if isinstance(data, dict):
-        return {k: detach_inference(v) for k, v in data.items()}
+        return {k: clone_inference_tensors(v) for k, v in data.items()}
     return data
 
 
-@contextlib.contextmanager
-def teacher_context(inference_mode: bool) -> Iterator[None]:
-    """No autograd for frozen teachers: ``torch.inference_mode`` (no
-    version counters or views tracked) or ``torch.no_grad``."""
-    with (torch.inference_mode() if inference_mode else torch.no_grad()):
-        yield
+def teacher_context(inference_mode: bool):
+    """The context of frozen teachers: ``torch.inference_mode`` (no autograd
+    state at all) or ``torch.no_grad``."""
+    return torch.inference_mode() if inference_mode else torch.no_grad()
