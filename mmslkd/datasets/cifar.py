@@ -1,19 +1,23 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-"""CIFAR-10/100 from local folders: the official files (md5-checked) or any
-folder in the same format (generated data, subsets), never downloaded."""
+"""CIFAR-10/100 from local folders: the official files (md5-checked), the
+same data converted from the lossless image folders (checked against the
+converter's record), or any folder in the same format (generated data,
+subsets), never downloaded."""
 import functools
 import hashlib
 import io
 import os
 import os.path as osp
 import pickle
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
+from mmengine.logging import print_log
 from mmpretrain.datasets import CIFAR10 as MMPretrainCIFAR10
 from mmpretrain.datasets import CIFAR100 as MMPretrainCIFAR100
 
 from mmslkd.registry import DATASETS
+from .cifar_image_folders import CONVERSION_RECORD, read_conversion_record
 
 __all__ = ['CIFAR10', 'CIFAR100', 'CIFAR10Format', 'CIFAR100Format']
 
@@ -59,7 +63,8 @@ class _LocalCIFARMixin:
 
     Subclasses set ``verify_md5``. ``download`` is refused: nothing is ever
     fetched at run time. Every problem raises an error that names the file
-    and the fix before training starts.
+    and the fix before training starts. ``samples_per_class`` keeps the
+    first N images of each class in file order (a class-balanced subset).
     """
 
     verify_md5: bool = True
@@ -70,7 +75,17 @@ class _LocalCIFARMixin:
                  data_root: str = '',
                  split: str = 'train',
                  download: bool = False,
+                 samples_per_class: Optional[int] = None,
                  **kwargs):
+        if samples_per_class is not None and (
+                isinstance(samples_per_class, bool)
+                or not isinstance(samples_per_class, int)
+                or samples_per_class < 1):
+            raise ValueError(
+                f'{type(self).__name__}: samples_per_class must be a '
+                f'positive integer or None (all images), got '
+                f'{samples_per_class!r}.')
+        self.samples_per_class = samples_per_class
         if download:
             raise ValueError(
                 f'{type(self).__name__} never downloads (training machines '
@@ -101,6 +116,8 @@ class _LocalCIFARMixin:
                 f'{self.base_folder!r} (extracted from {self.url}). ' +
                 self._fix_hint())
         entries = self.train_list + self.test_list
+        record = read_conversion_record(self.folder) if self.verify_md5 \
+            else None
         for filename, md5 in entries:
             path = osp.join(self.folder, filename)
             if not osp.isfile(path):
@@ -109,13 +126,44 @@ class _LocalCIFARMixin:
                     f'{[e[0] for e in entries]}.')
             if self.verify_md5 and md5 is not None:
                 actual = file_md5(path)
-                if actual != md5:
+                if record is not None and actual != md5:
+                    self._check_converted(path, filename, actual, record)
+                elif actual != md5:
                     raise ValueError(
                         f'{name}: {path!r} has md5 {actual}, but the official '
                         f'file has {md5}: it is corrupt or not the official '
                         'release. Re-extract it from the official archive. ' +
                         self._fix_hint())
         return True
+
+    def _check_converted(self, path: str, filename: str, actual: str,
+                         record: Dict) -> None:
+        """Accept a file of a complete conversion from the lossless image
+        folders (same pixels and split, another order) whose md5 matches the
+        converter's record; refuse anything else."""
+        name = type(self).__name__
+        where = osp.join(self.folder, CONVERSION_RECORD)
+        if not record.get('complete'):
+            raise ValueError(
+                f'{name}: {self.folder!r} was converted from an incomplete '
+                f'image folder ({where} says complete=false), so it is not '
+                f'the official data. Read it with type='
+                f"'{self.format_type}', or convert the complete dataset.")
+        if record.get('md5', {}).get(filename) != actual:
+            raise ValueError(
+                f'{name}: {path!r} has md5 {actual}, which matches neither '
+                f'the official file nor the converter record {where}: it '
+                'was damaged or edited after conversion. Convert again with '
+                'tools/dataset_converters/cifar_folders_to_python.py '
+                '--overwrite.')
+        if not getattr(self, '_converted_logged', False):
+            self._converted_logged = True
+            print_log(
+                f'{name}: {self.folder} was converted from lossless image '
+                f'folders ({record.get("source")}); same images and split '
+                'as the official files, another file order; md5 sums '
+                'checked against its conversion record.',
+                logger='current')
 
     def _read_batch(self, path: str) -> Dict:
         with open(path, 'rb') as f:
@@ -176,10 +224,34 @@ class _LocalCIFARMixin:
                 'CIFAR100Format) or fix the labels.')
         images = np.concatenate(imgs).reshape(-1, 3, 32,
                                               32).transpose(0, 2, 3, 1)
+        if self.samples_per_class is not None:
+            keep = self._first_per_class(np.asarray(labels), num_classes)
+            images = images[keep]
+            labels = [labels[i] for i in keep]
         return [
             dict(img=img, gt_label=label)
             for img, label in zip(images, labels)
         ]
+
+
+    def _first_per_class(self, labels: np.ndarray,
+                         num_classes: int) -> np.ndarray:
+        """Indices of the first ``samples_per_class`` images of each class,
+        in file order."""
+        counts = np.bincount(labels, minlength=num_classes)
+        short = [(c, int(n)) for c, n in enumerate(counts)
+                 if 0 < n < self.samples_per_class]
+        if short:
+            raise ValueError(
+                f'{type(self).__name__}: samples_per_class='
+                f'{self.samples_per_class}, but split {self.split!r} in '
+                f'{self.folder!r} has fewer images in classes (class, '
+                f'count) {short[:5]}. Lower samples_per_class to at most '
+                f'{min(n for _, n in short)}, or use all images (None).')
+        keep = []
+        for cls in range(num_classes):
+            keep.extend(np.flatnonzero(labels == cls)[:self.samples_per_class])
+        return np.sort(np.asarray(keep, dtype=np.int64))
 
 
 @DATASETS.register_module()
@@ -194,6 +266,9 @@ class CIFAR10(_LocalCIFARMixin, MMPretrainCIFAR10):
         data_root (str): Folder containing ``cifar-10-batches-py``.
         split (str): ``'train'`` or ``'test'``.
         download (bool): Must be False (the default).
+        samples_per_class (int, optional): Keep only the first N images of
+            each class, in file order (a class-balanced subset). Defaults
+            to None (all images).
         **kwargs: Passed to MMPretrain's ``BaseDataset`` (``pipeline``...).
     """
     label_key = 'labels'
@@ -212,6 +287,9 @@ class CIFAR100(_LocalCIFARMixin, MMPretrainCIFAR100):
         data_root (str): Folder containing ``cifar-100-python``.
         split (str): ``'train'`` or ``'test'``.
         download (bool): Must be False (the default).
+        samples_per_class (int, optional): Keep only the first N images of
+            each class, in file order (a class-balanced subset). Defaults
+            to None (all images).
         **kwargs: Passed to MMPretrain's ``BaseDataset`` (``pipeline``...).
     """
     label_key = 'fine_labels'

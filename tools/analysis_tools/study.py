@@ -1,0 +1,482 @@
+# Copyright (c) mmslkd contributors. All rights reserved.
+"""Compare distillation methods over seeds, on real data, resumably.
+
+Trains the study's teachers once and publishes them, then trains every
+method with the same schedule for each seed (through tools/train.py and the
+Runner), and reports the student's final-epoch test top-1 as mean +- std.
+
+Each finished run is written at once to ``docs/results/<study>.json`` (its
+metrics, seed, config, wall time and the sha256 of the teachers it learnt
+from), and a rerun skips every run recorded there, even on a new machine:
+a study can be split over several sessions. Teachers of the real-data
+studies are small and are kept in ``docs/results/teachers/`` so that a new
+machine continues with the very same teacher. ``--jobs 2`` runs two
+single-thread trainings side by side (faster than one two-thread run for
+small networks); the console shows one line per run, the full logs go to
+each run's work dir. ``--update-readme`` rewrites the study's table in
+README.md (between its markers), also from partial results.
+
+    python tools/analysis_tools/study.py slkd_cifar100 --seeds 0 1 2 \
+        --jobs 2 --update-readme
+
+Studies: on real CIFAR-100 (``data/cifar100``, made by
+tools/dataset_converters/cifar_folders_to_python.py): slkd_cifar100; on the
+embedded MNIST digits (no download): slkd, amtml, expressive (ICC teacher
+and mimic), two_teacher.
+"""
+import argparse
+import glob
+import hashlib
+import json
+import os
+import os.path as osp
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+RESNET20 = ('configs/embedded/resnet20_mnist1k.py',
+            'checkpoints/embedded/resnet20_mnist1k.pth')
+
+#: study -> its teachers (config, published checkpoint), trained first, and
+#: its methods (label, config); methods of the `best_of` group also get a
+#: row for the best of them.
+STUDIES = {
+    'slkd_cifar100':
+    dict(
+        title='ResNet-20 -> ResNet-8 on real CIFAR-100, 10,000 training '
+        'images (100 per class), evaluated on the full 10,000-image test '
+        'set, 20 epochs (the literature recipe compressed), batch 64',
+        teachers=[('configs/cifar100-10k/resnet20_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet20_cifar100-10k.pth')],
+        methods=[
+            ('student alone', 'configs/cifar100-10k/resnet8_cifar100-10k.py'),
+            ('KD', 'configs/cifar100-10k/kd_r20_r8_cifar100-10k.py'),
+            ('SLKD', 'configs/cifar100-10k/slkd_r20_r8_cifar100-10k.py'),
+        ],
+        teacher_free=('student alone', ),
+        keep_teachers=True,
+        readme_marker='study:slkd_cifar100'),
+    'slkd':
+    dict(
+        title='ResNet-20 -> quarter-width ResNet-8 on 1,000 MNIST digits '
+        '(100 per class), 30 epochs',
+        teachers=[RESNET20],
+        methods=[
+            ('student alone', 'configs/embedded/resnet8tiny_mnist1k.py'),
+            ('KD', 'configs/embedded/kd_r20_r8tiny_mnist1k.py'),
+            ('SLKD', 'configs/embedded/slkd_r20_r8tiny_mnist1k.py'),
+        ]),
+    'amtml':
+    dict(
+        title='ResNet-20, VGG-8 and WRN-16-2 teachers -> quarter-width '
+        'ResNet-8 on 1,000 MNIST digits, 30 epochs, the multi-teacher '
+        'recipe (KD T=5 with weight 0.7, angle loss, round-robin hints) '
+        'for every row',
+        teachers=[
+            RESNET20,
+            ('configs/embedded/vgg8_mnist1k.py',
+             'checkpoints/embedded/vgg8_mnist1k.pth'),
+            ('configs/embedded/wrn16-2_mnist1k.py',
+             'checkpoints/embedded/wrn16-2_mnist1k.pth'),
+        ],
+        best_of=('KD from ResNet-20', 'KD from VGG-8', 'KD from WRN-16-2'),
+        methods=[
+            ('KD from ResNet-20', 'configs/embedded/mtkd_r20_r8tiny_'
+             'mnist1k.py'),
+            ('KD from VGG-8', 'configs/embedded/mtkd_vgg8_r8tiny_mnist1k.py'),
+            ('KD from WRN-16-2', 'configs/embedded/mtkd_wrn16-2_r8tiny_'
+             'mnist1k.py'),
+            ('uniform weights (AvgMKD)', 'configs/embedded/avgmkd_r20+vgg8+'
+             'wrn16-2_r8tiny_mnist1k.py'),
+            ('AMTML-KD', 'configs/embedded/amtml_r20+vgg8+wrn16-2_r8tiny_'
+             'mnist1k.py'),
+        ]),
+    'expressive':
+    dict(
+        title='ResNet-20 -> quarter-width ResNet-8 on 1,000 MNIST digits, '
+        '30 epochs; the expressive teacher is ResNet-20 trained with the '
+        'feature-grounded ICC regulariser (lambda_T = 0.5), the ICC mimic '
+        'loss is Frobenius with lambda_S = 10, KD is 0.1 CE + 0.9 KD (T=4) '
+        'in every row',
+        teachers=[
+            RESNET20,
+            ('configs/embedded/resnet20-icc_mnist1k.py',
+             'checkpoints/embedded/resnet20-icc_mnist1k.pth'),
+        ],
+        methods=[
+            ('KD from the plain teacher',
+             'configs/embedded/kd_r20_r8tiny_mnist1k.py'),
+            ('KD from the expressive teacher',
+             'configs/embedded/kd_r20-icc_r8tiny_mnist1k.py'),
+            ('KD + ICC mimic from the plain teacher',
+             'configs/embedded/kd-icc_r20_r8tiny_mnist1k.py'),
+            ('KD + ICC mimic from the expressive teacher (the method)',
+             'configs/embedded/kd-icc_r20-icc_r8tiny_mnist1k.py'),
+        ]),
+    'two_teacher':
+    dict(
+        title='ResNet-20 teachers -> quarter-width ResNet-8 on 1,000 MNIST '
+        'digits, 30 epochs; strict = plain CE, loose = CE + the tolerant '
+        'term (eta = 0.6, K = 5); KD is 0.1 CE + 0.9 KD (T=4), features '
+        'are attention transfer at 3 stages (500 each)',
+        teachers=[
+            RESNET20,
+            ('configs/embedded/resnet20-tolerant_mnist1k.py',
+             'checkpoints/embedded/resnet20-tolerant_mnist1k.pth'),
+        ],
+        methods=[
+            ('KD from the strict teacher',
+             'configs/embedded/kd_r20_r8tiny_mnist1k.py'),
+            ('KD from the loose teacher',
+             'configs/embedded/kd_r20-tolerant_r8tiny_mnist1k.py'),
+            ('two teachers: strict -> features, loose -> decisions',
+             'configs/embedded/two-teacher_r20_r8tiny_mnist1k.py'),
+            ('two teachers, roles swapped',
+             'configs/embedded/two-teacher-swapped_r20_r8tiny_mnist1k.py'),
+        ]),
+}
+
+
+def sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def final_metrics(work_dir: str) -> dict:
+    """The last validation record MMEngine logged in ``work_dir``."""
+    logs = sorted(
+        glob.glob(osp.join(ROOT, work_dir, '*', 'vis_data', 'scalars.json')))
+    if not logs:
+        raise RuntimeError(f'no MMEngine scalars.json under {work_dir}')
+    records = [json.loads(line) for line in open(logs[-1])]
+    return [r for r in records if 'accuracy/top1' in r][-1]
+
+
+def mean_std(values) -> str:
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{statistics.mean(values):.2f} ± {std:.2f}'
+
+
+def table(study: dict, results: dict) -> str:
+    """Markdown table (with its caption) of the finished runs."""
+    seeds = results['seeds']
+    teachers = ', '.join(
+        f'{osp.basename(cfg)[:-3]} {acc:.2f}'
+        for (cfg, _), acc in zip(study['teachers'], results['teachers'])
+        if acc is not None)
+    lines = [
+        f'{study["title"]}; test top-1 (%) of the last epoch, mean ± std '
+        f'over seeds {", ".join(map(str, seeds))}; teachers: '
+        f'{teachers or "not trained yet"}.',
+        '',
+        '| method | student top-1 | per seed |',
+        '|---|---|---|',
+    ]
+    accs = {}
+    for method, _ in study['methods']:
+        by_seed = {
+            run['seed']: run['accuracy/top1']
+            for run in results['runs'].get(method, [])
+        }
+        accs[method] = [by_seed[s] for s in seeds if s in by_seed]
+    complete = [m for m in study.get('best_of', ()) if accs[m]]
+    best = max(
+        complete, key=lambda m: statistics.mean(accs[m]), default=None)
+    for method, _ in study['methods']:
+        values = accs[method]
+        label = f'**{method}** (best single teacher)' if method == best \
+            else method
+        if not values:
+            lines.append(f'| {label} | not run yet | |')
+            continue
+        per_seed = ', '.join(f'{a:.1f}' for a in values)
+        if len(values) < len(seeds):
+            per_seed += f' ({len(values)} of {len(seeds)} seeds so far)'
+        lines.append(f'| {label} | {mean_std(values)} | {per_seed} |')
+    return '\n'.join(lines)
+
+
+def update_readme(marker: str, text: str) -> None:
+    path = osp.join(ROOT, 'README.md')
+    readme = open(path).read()
+    start = f'<!-- {marker}:start -->'
+    end = f'<!-- {marker}:end -->'
+    if start not in readme or end not in readme:
+        raise SystemExit(f'README.md has no {start} ... {end} block.')
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, 'w') as f:
+        f.write(f'{head}{start}\n{text}\n{end}{tail}')
+
+
+class Results:
+    """The study's record in ``<results_dir>/<study>.json``, written after
+    every finished run (atomically: a crash never leaves half a file)."""
+
+    def __init__(self, path: str, study: dict, seeds):
+        self.path = path
+        self.data = dict(seeds=list(seeds), teachers=[], runs={})
+        if osp.isfile(path):
+            with open(path) as f:
+                self.data = json.load(f)
+        self.data['seeds'] = sorted(set(self.data.get('seeds', [])) |
+                                    set(seeds))
+        teachers = self.data.setdefault('teachers', [])
+        teachers.extend([None] * (len(study['teachers']) - len(teachers)))
+        self.data.setdefault('teacher_runs', [None] * len(study['teachers']))
+        self.data.setdefault('runs', {})
+
+    def run(self, method: str, seed: int):
+        for run in self.data['runs'].get(method, []):
+            if run.get('seed') == seed:
+                return run
+        return None
+
+    def add_run(self, method: str, record: dict) -> None:
+        runs = self.data['runs'].setdefault(method, [])
+        runs[:] = [r for r in runs if r.get('seed') != record['seed']]
+        runs.append(record)
+        runs.sort(key=lambda r: r['seed'])
+        self.save()
+
+    def set_teacher(self, index: int, record: dict) -> None:
+        self.data['teacher_runs'][index] = record
+        self.data['teachers'][index] = record['metrics']['accuracy/top1']
+        self.save()
+
+    def save(self) -> None:
+        self.data['minutes'] = round(
+            sum(r.get('minutes', 0) for runs in self.data['runs'].values()
+                for r in runs) + sum(
+                    t.get('minutes', 0)
+                    for t in self.data['teacher_runs'] if t), 1)
+        os.makedirs(osp.dirname(self.path), exist_ok=True)
+        tmp = f'{self.path}.partial'
+        with open(tmp, 'w') as f:
+            json.dump(self.data, f, indent=2)
+        os.replace(tmp, self.path)
+
+
+class Study:
+    """Schedules a study's trainings (teachers first; runs that need no
+    teacher start at once) on ``jobs`` parallel processes."""
+
+    def __init__(self, name: str, args):
+        self.name = name
+        self.spec = STUDIES[name]
+        self.args = args
+        self.threads = max(1, (os.cpu_count() or 1) // args.jobs)
+        self.results = Results(
+            osp.join(args.results_dir, f'{name}.json'), self.spec,
+            args.seeds)
+        self.teacher_dir = osp.join(args.results_dir, 'teachers')
+
+    # -- teachers -----------------------------------------------------
+    def teacher_ready(self, index: int) -> bool:
+        """Whether teacher ``index`` is published here and is the one the
+        recorded runs learnt from (restored from the results if kept)."""
+        cfg, ckpt = self.spec['teachers'][index]
+        record = self.results.data['teacher_runs'][index]
+        ckpt = osp.join(ROOT, ckpt)
+        kept = osp.join(self.teacher_dir, osp.basename(ckpt))
+        if record is None:
+            return False
+        if not osp.isfile(ckpt) and osp.isfile(kept):
+            os.makedirs(osp.dirname(ckpt), exist_ok=True)
+            shutil.copyfile(kept, ckpt)
+        return osp.isfile(ckpt) and sha256(ckpt) == record['sha256']
+
+    def teacher_shas(self):
+        return [(t or {}).get('sha256')
+                for t in self.results.data['teacher_runs']]
+
+    # -- runs ---------------------------------------------------------
+    def command(self, config: str, work_dir: str, seed: int):
+        return [
+            sys.executable,
+            osp.join(ROOT, 'tools', 'train.py'), config, '--work-dir',
+            work_dir, '--cfg-options', f'randomness.seed={seed}'
+        ]
+
+    def tasks(self):
+        """(kind, index or method, seed, config, work_dir) still to run."""
+        todo = []
+        for i, (cfg, _) in enumerate(self.spec['teachers']):
+            if not self.teacher_ready(i):
+                name = osp.basename(cfg)[:-3]
+                todo.append(('teacher', i, 0, cfg,
+                             osp.join(self.args.work_dir, self.name,
+                                      'teachers', name)))
+        shas = self.teacher_shas()
+        for seed in self.args.seeds:
+            for method, cfg in self.spec['methods']:
+                done = self.results.run(method, seed)
+                if done is not None and not self.args.rerun and (
+                        done.get('teacher_sha256') in (None, shas)):
+                    continue
+                todo.append(('method', method, seed, cfg,
+                             osp.join(self.args.work_dir, self.name,
+                                      method.replace(' ', '_'),
+                                      f'seed{seed}')))
+        return todo
+
+    def needs_teachers(self, task) -> bool:
+        kind, method = task[0], task[1]
+        return kind == 'method' and method not in self.spec.get(
+            'teacher_free', ())
+
+    def finish(self, task, minutes: float) -> str:
+        kind, key, seed, cfg, work_dir = task
+        metrics = final_metrics(work_dir)
+        dumped = osp.join(ROOT, work_dir, osp.basename(cfg))
+        from mmengine.config import Config
+        max_epochs = Config.fromfile(dumped).train_cfg.max_epochs
+        if metrics.get('step') != max_epochs:
+            raise RuntimeError(
+                f'{work_dir}: the last validation is of epoch '
+                f'{metrics.get("step")}, not the last epoch {max_epochs}')
+        machine = dict(threads=self.threads, jobs=self.args.jobs)
+        if kind == 'teacher':
+            ckpt = osp.join(ROOT, self.spec['teachers'][key][1])
+            run_tool(
+                osp.join('tools', 'model_converters', 'publish_model.py'),
+                osp.join(work_dir, 'epoch_*.pth'), ckpt)
+            if self.spec.get('keep_teachers'):
+                os.makedirs(self.teacher_dir, exist_ok=True)
+                shutil.copyfile(
+                    ckpt, osp.join(self.teacher_dir, osp.basename(ckpt)))
+            self.results.set_teacher(
+                key,
+                dict(
+                    config=cfg,
+                    checkpoint=self.spec['teachers'][key][1],
+                    sha256=sha256(ckpt),
+                    metrics=metrics,
+                    minutes=round(minutes, 1),
+                    **machine))
+            return f'teacher {osp.basename(cfg)[:-3]}'
+        record = dict(
+            metrics,
+            seed=seed,
+            config=cfg,
+            minutes=round(minutes, 1),
+            teacher_sha256=None if key in self.spec.get(
+                'teacher_free', ()) else self.teacher_shas(),
+            **machine)
+        self.results.add_run(key, record)
+        return f'{key}, seed {seed}'
+
+    def run(self) -> None:
+        """Train every unfinished run, recording each as it finishes."""
+        todo = self.tasks()
+        total = len(todo)
+        print(f'{self.name}: {total} runs to do '
+              f'({self.args.jobs} at a time, {self.threads} thread(s) '
+              f'each); results: {self.results.path}', flush=True)
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS=str(self.threads),
+            MKL_NUM_THREADS=str(self.threads))
+        running, done, start = {}, 0, time.time()
+        while todo or running:
+            teachers_busy = any(t[0] == 'teacher' for t in todo) or any(
+                t[0] == 'teacher' for t in running.values())
+            ready = [
+                t for t in todo
+                if not (self.needs_teachers(t) and teachers_busy)
+            ]
+            while ready and len(running) < self.args.jobs:
+                task = ready.pop(0)
+                todo.remove(task)
+                work_dir = osp.join(ROOT, task[4])
+                os.makedirs(work_dir, exist_ok=True)
+                log = open(osp.join(work_dir, 'study_run.log'), 'w')
+                proc = subprocess.Popen(
+                    self.command(task[3], task[4], task[2]),
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT)
+                proc.task, proc.log, proc.start = task, log, time.time()
+                running[proc.pid] = proc
+            if not running:
+                break
+            time.sleep(5)
+            for pid, proc in list(running.items()):
+                if proc.poll() is None:
+                    continue
+                del running[pid]
+                proc.log.close()
+                minutes = (time.time() - proc.start) / 60
+                if proc.returncode != 0:
+                    for other in running.values():
+                        other.kill()
+                    raise SystemExit(
+                        f'{proc.task[3]} failed (exit {proc.returncode}); '
+                        f'see {osp.join(proc.task[4], "study_run.log")}')
+                done += 1
+                what = self.finish(proc.task, minutes)
+                print(f'[{done}/{total}] {what}: done in {minutes:.1f} min '
+                      f'({(time.time() - start) / 60:.0f} min so far)',
+                      flush=True)
+
+
+def run_tool(*args: str) -> None:
+    cmd = [sys.executable, *args]
+    subprocess.run(
+        cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('study', choices=sorted(STUDIES))
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default='work_dirs/study')
+    parser.add_argument(
+        '--results-dir',
+        default=osp.join(ROOT, 'docs', 'results'),
+        help='where <study>.json (and kept teachers) are written')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='trainings run side by side, each with cpu_count / jobs '
+        'threads (default 1)')
+    parser.add_argument('--update-readme', action='store_true')
+    parser.add_argument(
+        '--rerun',
+        action='store_true',
+        help='train again the runs already recorded in the results')
+    parser.add_argument(
+        '--table-only',
+        action='store_true',
+        help='print (and with --update-readme write) the table of the '
+        'recorded runs, train nothing')
+    args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error('--jobs must be at least 1')
+    if len(args.seeds) < 3:
+        print(
+            'warning: fewer than 3 seeds give no meaningful spread',
+            flush=True)
+    study = Study(args.study, args)
+    if not args.table_only:
+        study.run()
+    text = table(study.spec, study.results.data)
+    print('\n' + text + f'\n\n({study.results.data.get("minutes", 0)} '
+          f'min of training; runs: {study.results.path})')
+    if args.update_readme:
+        update_readme(
+            study.spec.get('readme_marker', f'embedded-study:{args.study}'),
+            text)
+
+
+if __name__ == '__main__':
+    main()
