@@ -387,7 +387,7 @@ class Study:
         running, done, start = {}, 0, time.time()
         while todo or running:
             teachers_busy = any(t[0] == 'teacher' for t in todo) or any(
-                t[0] == 'teacher' for t in running.values())
+                p.task[0] == 'teacher' for p in running.values())
             ready = [
                 t for t in todo
                 if not (self.needs_teachers(t) and teachers_busy)
