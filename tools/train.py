@@ -17,7 +17,8 @@ from mmengine.config import Config, DictAction
 
 from mmslkd.utils import (CheckpointError, build_runner, check_launcher_env,
                           find_resumable_checkpoint, is_complete_checkpoint,
-                          safe_torch_load)
+                          launcher_world_size, safe_torch_load,
+                          split_total_batch)
 
 
 def parse_args():
@@ -103,9 +104,6 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.val_dataloader = None
         cfg.val_evaluator = None
 
-    if args.auto_scale_lr:
-        cfg.auto_scale_lr.enable = True
-
     if args.no_persistent_workers:
         for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
             if cfg.get(key) is not None:
@@ -113,6 +111,14 @@ def merge_args(cfg: Config, args) -> Config:
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+
+    if args.auto_scale_lr:
+        if not (cfg.get('auto_scale_lr') or {}).get('base_batch_size'):
+            raise SystemExit(
+                '--auto-scale-lr needs auto_scale_lr = dict('
+                'base_batch_size=...) in the config: the total batch its '
+                'learning rate is for.')
+        cfg.auto_scale_lr.enable = True
 
     if args.resume == 'auto':
         # the newest *complete* checkpoint (MMEngine's last_checkpoint may
@@ -131,11 +137,23 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
+def load_config(args):
+    """The config as this process trains it, and a line about its batch.
+
+    Applies the command-line options, then splits a total batch
+    (``batch_size_is_total``) over the job's processes.
+    """
+    cfg = merge_args(Config.fromfile(args.config), args)
+    batch_line = split_total_batch(cfg, launcher_world_size(args.launcher))
+    return cfg, batch_line
+
+
 def main():
     args = parse_args()
     check_launcher_env(args.launcher)
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg, batch_line = load_config(args)
     runner = build_runner(cfg)
+    runner.logger.info(batch_line)
     runner.train()
 
 

@@ -5,7 +5,8 @@ from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
                          find_resumable_checkpoint, is_complete_checkpoint,
                          load_checkpoint_strictly, load_teacher_checkpoint,
                          safe_torch_load)
-from .launcher import check_launcher_env
+from .launcher import (check_launcher_env, launcher_world_size,
+                       split_total_batch)
 from .setup_env import register_all_modules
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
     'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
     'find_resumable_checkpoint', 'explain_build_error',
-    'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints'
+    'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints',
+    'launcher_world_size', 'split_total_batch'
 ]

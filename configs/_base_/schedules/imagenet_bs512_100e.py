@@ -8,6 +8,7 @@ param_scheduler = dict(
 
 train_cfg = dict(by_epoch=True, max_epochs=100, val_interval=1)
 
-# The recipe is a total batch of 512 (8 processes x 64); other process counts
-# scale lr linearly.
-auto_scale_lr = dict(enable=True, base_batch_size=512)
+# The recipe is a total batch of 512 (8 processes x 64, batch_size per
+# process as in MMEngine). Declared, off (MMPretrain's way): tools/train.py
+# --auto-scale-lr scales lr linearly for other totals.
+auto_scale_lr = dict(enable=False, base_batch_size=512)

@@ -25,8 +25,11 @@ param_scheduler = dict(
         gamma=0.1))
 train_cfg = dict(by_epoch=True, max_epochs=280, val_interval=1)
 
-# one process with batch 128 is the recipe; N processes scale lr linearly
-auto_scale_lr = dict(enable=True, base_batch_size=128)
+# The recipe is a total batch of 128 (one GPU in the official code);
+# tools/train.py splits it over N processes (batch_size_is_total, see
+# cifar100_bs64_240e.py). Declared, off: --auto-scale-lr scales lr linearly.
+batch_size_is_total = True
+auto_scale_lr = dict(enable=False, base_batch_size=128)
 # separate optimizers need separately wrapped networks with several
 # processes; a frozen module's parameters are then unused
 model_wrapper_cfg = dict(
