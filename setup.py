@@ -5,6 +5,7 @@ import shutil
 import sys
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -41,33 +42,52 @@ def parse_requirements(fname):
     return reqs
 
 
-def add_mim_extension():
-    """Expose configs/ and tools/ as ``mmslkd/.mim`` (OpenMMLab convention),
-    so that ``cfg_path='mmslkd::...'`` and ``mim train mmslkd`` find them:
-    symlinks for editable installs, copies for wheels."""
-    if {'develop', 'editable_wheel'} & set(sys.argv):
-        mode = 'symlink'
-    elif {'sdist', 'bdist_wheel', 'build', 'install'} & set(sys.argv):
-        mode = 'copy'
-    else:
-        return
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
+
+
+def link_mim_extension():
+    """Editable installs: ``mmslkd/.mim/{configs,tools,model-index.yml}``
+    as symlinks into the repository (OpenMMLab convention), so that
+    ``mmslkd::`` configs and ``mim train/test/run mmslkd`` see your edits."""
     mim_path = osp.join(HERE, 'mmslkd', '.mim')
     os.makedirs(mim_path, exist_ok=True)
-    for name in ('configs', 'tools', 'model-index.yml'):
+    for name in MIM_FILES:
         src, dst = osp.join(HERE, name), osp.join(mim_path, name)
         if osp.islink(dst) or osp.isfile(dst):
             os.remove(dst)
         elif osp.isdir(dst):
             shutil.rmtree(dst)
-        if mode == 'symlink':
-            os.symlink(
-                osp.relpath(src, mim_path), dst, target_is_directory=True)
-        else:
-            shutil.copytree(src, dst)
+        os.symlink(
+            osp.relpath(src, mim_path), dst, target_is_directory=osp.isdir(src))
+
+
+class build_py_with_mim(build_py):
+    """Non-editable builds (``pip install .``, ``pip wheel .``, ``mim
+    install .``) copy configs/, tools/ and model-index.yml into the built
+    package's ``.mim`` folder (never into the source tree)."""
+
+    def run(self):
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        mim_path = osp.join(self.build_lib, 'mmslkd', '.mim')
+        if osp.islink(mim_path):
+            os.remove(mim_path)
+        elif osp.isdir(mim_path):
+            shutil.rmtree(mim_path)
+        os.makedirs(mim_path)
+        ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
+        for name in MIM_FILES:
+            src, dst = osp.join(HERE, name), osp.join(mim_path, name)
+            if osp.isdir(src):
+                shutil.copytree(src, dst, ignore=ignore)
+            else:
+                shutil.copyfile(src, dst)
 
 
 if __name__ == '__main__':
-    add_mim_extension()
+    if {'develop', 'editable_wheel'} & set(sys.argv):
+        link_mim_extension()
     setup(
         name='mmslkd',
         version=get_version(),
@@ -78,11 +98,7 @@ if __name__ == '__main__':
         license='Apache License 2.0',
         python_requires='>=3.10',
         packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
-        include_package_data=True,
-        package_data={
-            'mmslkd':
-            ['.mim/configs/**/*', '.mim/tools/**/*', '.mim/model-index.yml']
-        },
+        cmdclass={'build_py': build_py_with_mim},
         install_requires=parse_requirements('requirements/runtime.txt') +
         parse_requirements('requirements/mminstall.txt'),
         extras_require={

@@ -19,8 +19,8 @@ def free_port() -> int:
 
 def write_config(tiny_cfg, cifar100_root, work_dir, path):
     cfg = tiny_cfg('configs/kd/kd_r56_r8_cifar100.py', cifar100_root, work_dir)
-    cfg.model.teacher_ckpt = None
-    cfg.train_dataloader.batch_size = 8  # 6 iterations per rank
+    cfg.model.teacher_ckpt = 'random'
+    cfg.train_dataloader.batch_size = 16  # total: 8 a rank, 6 iterations
     cfg.custom_imports = dict(imports=['rank_weights_hook'])
     cfg.custom_hooks = [dict(type='RankWeightsHook')]
     cfg.dump(path)
@@ -110,9 +110,9 @@ def test_two_process_amtml_with_separate_optimizers(tmp_path, tiny_cfg,
                    cifar100_root, work_dir)
     cfg.model.architecture.backbone.arch = 'resnet8'
     for teacher in cfg.model.teachers.values():
-        teacher.ckpt = None
+        teacher.ckpt = 'random'
         teacher.model.backbone.arch = 'resnet14'
-    cfg.train_dataloader.batch_size = 8
+    cfg.train_dataloader.batch_size = 16  # total: 8 a rank
     cfg.train_cfg.max_epochs = 2
     cfg.default_hooks.freeze_adapter.epoch = 1
     step = dict(type='MultiStepLR', by_epoch=True, milestones=[1], end=2)
@@ -132,11 +132,11 @@ def test_two_process_slkd_sequential(tmp_path, tiny_cfg, cifar100_root):
     work_dir = str(tmp_path / 'work')
     cfg = tiny_cfg('configs/slkd/slkd-sequential_r32x4_r8x4_cifar100.py',
                    cifar100_root, work_dir)
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     for key, arch in (('architecture', 'resnet8'), ('teacher', 'resnet14')):
         cfg.model[key].backbone.arch = arch
         cfg.model[key].head.in_channels = 64
-    cfg.train_dataloader.batch_size = 8
+    cfg.train_dataloader.batch_size = 16  # total: 8 a rank
     cfg.custom_imports = dict(imports=['rank_weights_hook'])
     cfg.custom_hooks = [dict(type='RankWeightsHook')]
     config = str(tmp_path / 'slkd.py')
@@ -153,7 +153,7 @@ def test_two_process_icc_teacher_shares_centroids(tmp_path, tiny_cfg,
     cfg = tiny_cfg('configs/icc/resnet56-icc_cifar100.py', cifar100_root,
                    work_dir)
     cfg.model.backbone.arch = 'resnet8'
-    cfg.train_dataloader.batch_size = 8
+    cfg.train_dataloader.batch_size = 16  # total: 8 a rank
     cfg.custom_imports = dict(imports=['rank_weights_hook'])
     cfg.custom_hooks = [dict(type='RankWeightsHook')]
     config = str(tmp_path / 'icc.py')
