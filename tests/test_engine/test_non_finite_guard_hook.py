@@ -1,7 +1,8 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 """NonFiniteGuardHook in the real Runner: a NaN loss term is named, its
-update skipped, training stops after a run of them, and non-finite weights
-are never saved."""
+update skipped and the buffers it wrote restored, so a run survives an
+isolated bad batch; training stops after a run of them, and non-finite
+weights are never saved."""
 import glob
 import logging
 import os.path as osp
@@ -12,7 +13,18 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from mmslkd.engine.hooks import NonFiniteGuardHook
+from mmslkd.engine.hooks import NonFiniteGuardHook, non_finite_tensors
+from mmslkd.registry import MODELS
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """These tiny networks run 80 iterations: one thread is faster than two,
+    and far faster than two on a machine that other jobs keep busy."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 class PoisonLossHook(Hook):
@@ -46,7 +58,7 @@ class PoisonLossHook(Hook):
 
 def build(tiny_cfg, cifar100_root, work_dir, bad_iters, epochs=1):
     cfg = tiny_cfg('configs/kd/kd_r56_r8_cifar100.py', cifar100_root, work_dir)
-    cfg.model.teacher_ckpt = None  # a random teacher will do here
+    cfg.model.teacher_ckpt = 'random'  # a random teacher will do here
     cfg.train_cfg.max_epochs = epochs
     cfg.log_level = 'INFO'
     runner = Runner.from_cfg(cfg)
@@ -81,6 +93,7 @@ def test_nan_term_is_named_and_its_update_skipped(tiny_cfg, cifar100_root,
     log = open(log_file).read()
     assert 'Non-finite loss at iteration 2 (epoch 1): distill.loss_kd' in log
     assert '(network: distill)' in log and '1/3 in a row' in log
+    assert 'the loss is not finite with finite inputs' in log
     # the weights stayed finite and were saved
     assert osp.isfile(osp.join(str(tmp_path), 'epoch_1.pth'))
     # the guard's wrappers are gone after training
@@ -95,6 +108,7 @@ def test_stops_after_consecutive_bad_iterations(tiny_cfg, cifar100_root,
     message = str(err.value)
     assert 'iteration 4' in message and 'distill.loss_kd' in message
     assert '3 iterations in a row' in message and 'clip_grad' in message
+    assert 'The run diverged' in message and 'replays the same' in message
     assert not glob.glob(osp.join(str(tmp_path), '*.pth'))
 
 
@@ -109,3 +123,120 @@ def test_refuses_to_save_non_finite_weights():
             SimpleNamespace(iter=5), dict(state_dict=bad))
     with pytest.raises(ValueError, match='max_consecutive'):
         NonFiniteGuardHook(max_consecutive=0)
+
+
+class BadInputsHook(Hook):
+    """Put a non-finite pixel into the first image of the batches of the
+    given (1-based) iterations, as a float dataset with a broken sample
+    would give them, and snapshot every buffer of the model around the
+    first of them."""
+
+    priority = 'LOWEST'
+
+    def __init__(self, bad_iters, value):
+        self.bad_iters = set(bad_iters)
+        self.value = value
+        self.before = self.after = None
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        it = runner.iter + 1
+        if it in self.bad_iters:
+            inputs = [x.float() for x in data_batch['inputs']]
+            inputs[0][1, 2, 3] = self.value
+            data_batch['inputs'] = inputs
+            if self.before is None:
+                self.before = {
+                    k: v.clone()
+                    for k, v in runner.model.named_buffers()
+                }
+
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == min(self.bad_iters) and self.after is None:
+            self.after = {
+                k: v.clone()
+                for k, v in runner.model.named_buffers()
+            }
+
+
+def build_slkd(tiny_cfg, root, work_dir, bad_iters, value):
+    """SLKD (student, two SL-Ts, teacher; all small) on 320 images, batch 4:
+    80 iterations in one epoch."""
+    cfg = tiny_cfg('configs/slkd/slkd_r56_r8_cifar100.py', root, work_dir)
+    cfg.model.teacher.backbone.arch = 'resnet8'  # and so its SL-Ts
+    # a randomly initialised teacher will do here
+    teacher = osp.join(osp.dirname(work_dir), 'teacher.pth')
+    torch.save(
+        dict(state_dict=MODELS.build(cfg.model.teacher).state_dict()), teacher)
+    cfg.model.teacher_ckpt = teacher
+    cfg.train_dataloader.batch_size = 4
+    cfg.log_level = 'INFO'
+    runner = Runner.from_cfg(cfg)
+    hook = BadInputsHook(bad_iters, value)
+    runner.register_hook(hook)
+    return runner, hook
+
+
+def test_one_inf_batch_in_80_is_skipped_and_the_run_finishes(
+        tiny_cfg, make_cifar100_folder, tmp_path):
+    root = make_cifar100_folder(str(tmp_path / 'data'), num_train=320)
+    work_dir = str(tmp_path / 'work')
+    runner, hook = build_slkd(tiny_cfg, root, work_dir, [37], float('inf'))
+    runner.train()
+    assert runner.iter == 80
+    (guard, ) = [h for h in runner.hooks if isinstance(h, NonFiniteGuardHook)]
+    assert guard.skipped_iters == [37]
+    # the bad batch's forward wrote nothing that stayed: every buffer of
+    # the student, the SL-Ts and the teacher is as it was before it
+    names = set(hook.before)
+    assert any(
+        n.startswith('architecture.') and n.endswith('running_var')
+        for n in names)
+    assert any(
+        n.startswith('self_learning_teachers.networks.1.')
+        and n.endswith('num_batches_tracked') for n in names)
+    assert any(n.startswith('teacher.') for n in names)
+    for name in names:
+        assert torch.equal(hook.before[name], hook.after[name]), name
+    # logged: which iteration, why (the data, naming the sample)
+    (log_file, ) = [
+        h.baseFilename for h in runner.logger.handlers
+        if isinstance(h, logging.FileHandler)
+    ]
+    log = open(log_file).read()
+    assert 'Non-finite loss at iteration 37 (epoch 1)' in log
+    assert 'Skipped this iteration: the inputs of this batch are not ' \
+        'finite (NaN/Inf in samples [' in log
+    assert 'restored (1/3 in a row' in log
+    # a finite final checkpoint, with BN statistics that kept learning
+    ckpt = torch.load(osp.join(work_dir, 'epoch_1.pth'), weights_only=False)
+    state = ckpt['state_dict']
+    assert not non_finite_tensors(state)
+    (tracked, ) = [
+        v for k, v in state.items()
+        if k == 'architecture.backbone.bn1.num_batches_tracked'
+    ]
+    assert int(tracked) == 79  # every batch but the skipped one
+    # the teacher (eval mode) never wrote statistics, bad batch or not
+    teacher = torch.load(osp.join(str(tmp_path), 'teacher.pth'))
+    for key, value in teacher['state_dict'].items():
+        assert torch.equal(state['teacher.' + key], value), key
+
+
+def test_a_run_of_non_finite_batches_still_stops(tiny_cfg,
+                                                 make_cifar100_folder,
+                                                 tmp_path):
+    root = make_cifar100_folder(str(tmp_path / 'data'), num_train=64)
+    work_dir = str(tmp_path / 'work')
+    runner, _ = build_slkd(tiny_cfg, root, work_dir, range(5, 17),
+                           float('nan'))
+    with pytest.raises(FloatingPointError) as err:
+        runner.train()
+    message = str(err.value)
+    assert 'iteration 7' in message and '(iterations 5-7)' in message
+    assert 'The inputs of all 3 batches were not finite' in message
+    assert 'Fix or remove those samples' in message
+    assert not glob.glob(osp.join(work_dir, '*.pth'))
