@@ -24,7 +24,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmslkd.utils import (build_runner, check_launcher_env,
-                          load_checkpoint_strictly)
+                          drop_teacher_checkpoints, load_checkpoint_strictly)
 
 
 def parse_args():
@@ -80,8 +80,8 @@ def main():
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if cfg.model.get('teacher_ckpt'):
-        cfg.model.teacher_ckpt = None  # the tested checkpoint holds it
+    # the tested checkpoint holds the teachers: no teacher file is read
+    cfg.model = drop_teacher_checkpoints(cfg.model)
     cfg.load_from = None
 
     runner = build_runner(cfg)

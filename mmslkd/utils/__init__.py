@@ -8,6 +8,8 @@ from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
 from .launcher import (check_launcher_env, launcher_world_size,
                        split_total_batch)
 from .setup_env import register_all_modules
+from .validation import (RANDOM_TEACHER, check_loss_options, check_number,
+                         check_weights, require_teacher_checkpoint)
 
 __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
@@ -15,5 +17,7 @@ __all__ = [
     'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
     'find_resumable_checkpoint', 'explain_build_error',
     'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints',
-    'launcher_world_size', 'split_total_batch'
+    'launcher_world_size', 'split_total_batch', 'RANDOM_TEACHER',
+    'check_number', 'check_weights', 'check_loss_options',
+    'require_teacher_checkpoint'
 ]

@@ -22,6 +22,8 @@ from typing import Dict, List, Optional, Tuple
 import torch
 from torch import nn
 
+from .validation import RANDOM_TEACHER, is_random_teacher
+
 __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
@@ -202,8 +204,11 @@ def load_teacher_checkpoint(model: nn.Module,
             ``revise_keys``); loading is always strict.
 
     Returns:
-        dict: The loaded checkpoint.
+        dict: The loaded checkpoint; empty for ``'random'``, the explicit
+        opt-in for a randomly initialised network (nothing is loaded).
     """
+    if is_random_teacher(filename):
+        return {}
     checkpoint = safe_torch_load(filename, map_location)
     state_dict = extract_state_dict(checkpoint, filename)
     missing, unexpected, mismatched = describe_state_dict_mismatch(
@@ -233,9 +238,9 @@ def load_teacher_checkpoint(model: nn.Module,
 
 def drop_teacher_checkpoints(model_cfg: dict) -> dict:
     """A copy of an algorithm config without its teacher checkpoints
-    (``teacher_ckpt`` and every ``teachers[name].ckpt``), for building a
-    model whose weights come from elsewhere (a checkpoint of the whole run)
-    or do not matter (benchmarks).
+    (``teacher_ckpt`` and every ``teachers[name].ckpt`` become ``'random'``,
+    the explicit opt-in), for building a model whose weights come from
+    elsewhere (a checkpoint of the whole run) or do not matter (benchmarks).
 
     Args:
         model_cfg (dict): The ``model`` config.
@@ -244,11 +249,11 @@ def drop_teacher_checkpoints(model_cfg: dict) -> dict:
         dict: The copy.
     """
     model_cfg = copy.deepcopy(model_cfg)
-    if model_cfg.get('teacher_ckpt'):
-        model_cfg['teacher_ckpt'] = None
+    if 'teacher_ckpt' in model_cfg:
+        model_cfg['teacher_ckpt'] = RANDOM_TEACHER
     for spec in (model_cfg.get('teachers') or {}).values():
-        if isinstance(spec, dict) and spec.get('ckpt'):
-            spec['ckpt'] = None
+        if isinstance(spec, dict):
+            spec['ckpt'] = RANDOM_TEACHER
     return model_cfg
 
 

@@ -21,7 +21,7 @@ from mmslkd.registry import MODELS
 
 def build_algorithm(repo_root, config):
     cfg = Config.fromfile(osp.join(repo_root, config))
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     cfg.model.data_preprocessor = cfg.data_preprocessor
     with DefaultScope.overwrite_default_scope('mmslkd'):
         model = MODELS.build(cfg.model)
@@ -133,7 +133,7 @@ def test_dkd_warmup_applies_in_the_runner(tmp_path, tiny_cfg, cifar100_root):
     from mmengine.runner import Runner
     cfg = tiny_cfg('configs/dkd/dkd_r56_r8_cifar100.py', cifar100_root,
                    str(tmp_path))
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     cfg.train_cfg.max_epochs = 2
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -40,7 +40,7 @@ def test_device_config_trains_through_the_runner(tmp_path, tiny_cfg,
                    str(tmp_path))
     data = Config.fromfile(
         f'{repo_root}/configs/_base_/datasets/cifar100_bs64_device.py')
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     cfg.data_preprocessor = data.data_preprocessor
     cfg.model.data_preprocessor = data.data_preprocessor
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

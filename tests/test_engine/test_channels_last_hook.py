@@ -8,7 +8,7 @@ from mmengine.runner import Runner
 def _losses_and_update(tiny_cfg, cifar100_root, work_dir, channels_last):
     cfg = tiny_cfg('configs/slkd/slkd_r56_r8_cifar100.py', cifar100_root,
                    work_dir)
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     if channels_last:
         cfg.custom_hooks = [dict(type='ChannelsLastHook')]
     runner = Runner.from_cfg(cfg)

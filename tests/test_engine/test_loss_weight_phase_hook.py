@@ -17,7 +17,7 @@ CONFIG = ('configs/two_teacher/'
 def two_stage(repo_root):
     cfg = Config.fromfile(osp.join(repo_root, CONFIG))
     for teacher in cfg.model.teachers.values():
-        teacher.ckpt = None
+        teacher.ckpt = 'random'
         teacher.model.backbone.arch = 'wrn_16_2'  # same widths, faster
     with DefaultScope.overwrite_default_scope('mmslkd'):
         model = MODELS.build(cfg.model)

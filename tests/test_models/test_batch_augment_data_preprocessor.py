@@ -67,7 +67,7 @@ def test_distillation_trains_with_it_through_the_runner(
     from mmengine.runner import Runner
     cfg = tiny_cfg('configs/slkd/slkd_r56_r8_cifar100.py', cifar100_root,
                    str(tmp_path))
-    cfg.model.teacher_ckpt = None
+    cfg.model.teacher_ckpt = 'random'
     cfg.data_preprocessor = dict(
         cfg.data_preprocessor, type='mmslkd.BatchAugmentClsDataPreprocessor')
     runner = Runner.from_cfg(cfg)

@@ -46,9 +46,9 @@ def crash_cfg(tiny_cfg, cifar100_root, config, work_dir, kill_at=None):
     ]
     cfg.train_cfg.max_epochs = 2
     if cfg.model.get('teacher_ckpt'):
-        cfg.model.teacher_ckpt = None  # random teachers will do here
+        cfg.model.teacher_ckpt = 'random'  # random teachers will do here
     for spec in (cfg.model.get('teachers') or {}).values():
-        spec.ckpt = None
+        spec.ckpt = 'random'
     if 'freeze_adapter' in cfg.default_hooks:
         # AMTML's two phases, one epoch each; schedules with explicit ends
         cfg.default_hooks.freeze_adapter.epoch = 1

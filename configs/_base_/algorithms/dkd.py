@@ -11,6 +11,8 @@ model = dict(
     architecture=dict(
         head=dict(loss=dict(type='CrossEntropyLoss', loss_weight=1.0))),
     teacher=dict(),
+    # required: the leaf sets the teacher's checkpoint (None is an error;
+    # 'random' opts in to a randomly initialised teacher, for tests)
     teacher_ckpt=None,
     distiller=dict(
         type='ConfigurableDistiller',

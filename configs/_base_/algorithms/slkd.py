@@ -16,6 +16,8 @@ model = dict(
     type='SelfLearningTeacherDistill',
     architecture=dict(),
     teacher=dict(),
+    # required: the leaf sets the teacher's checkpoint (None is an error;
+    # 'random' opts in to a randomly initialised teacher, for tests)
     teacher_ckpt=None,
     self_learning_teacher=None,  # None: the teacher's config
     num_self_learning_teachers=2,

@@ -17,6 +17,8 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
+from mmslkd.utils.validation import (is_random_teacher,
+                                     require_teacher_checkpoint)
 from ..utils.precision import (clone_inference_tensors, float32_losses,
                                teacher_context)
 
@@ -55,7 +57,9 @@ class MultiTeacherDistill(BaseAlgorithm):
         architecture (dict | BaseModel): The student classifier.
         teachers (dict): ``{name: dict(model=cfg_or_module, ckpt=path)}``;
             ``model`` may be ``dict(cfg_path='mmslkd::...')``; ``ckpt`` is
-            loaded strictly. Names are used in logs and record mappings.
+            loaded strictly, and required when ``model`` is a config
+            (``'random'`` opts in to a randomly initialised teacher
+            explicitly). Names are used in logs and record mappings.
         distiller (dict): A :class:`MultiTeacherDistiller` config.
         teacher_weighting (dict, optional): A teacher-weighting rule;
             ``num_teachers`` (and ``in_channels``, when the rule takes it, as
@@ -126,9 +130,13 @@ class MultiTeacherDistill(BaseAlgorithm):
             raise KeyError(f'teachers[{name!r}] has unknown keys '
                            f'{sorted(unknown)}; it takes model and ckpt.')
         model = spec['model']
+        if not isinstance(model, nn.Module):
+            require_teacher_checkpoint(
+                spec.get('ckpt'), f'model.teachers.{name}.ckpt',
+                'MultiTeacherDistill')
         teacher = model if isinstance(model, nn.Module) else MODELS.build(
             copy.deepcopy(model))
-        if spec.get('ckpt'):
+        if spec.get('ckpt') and not is_random_teacher(spec['ckpt']):
             load_teacher_checkpoint(
                 teacher, spec['ckpt'], role=f'teacher {name!r}')
             teacher._is_init = True  # keep the loaded weights
@@ -152,6 +160,14 @@ class MultiTeacherDistill(BaseAlgorithm):
     def _build_weighting(self, cfg: dict) -> nn.Module:
         cfg = dict(copy.deepcopy(cfg))
         cfg.setdefault('num_teachers', len(self.teachers))
+        if cfg['num_teachers'] != len(self.teachers):
+            raise ValueError(
+                f'teacher_weighting.num_teachers = {cfg["num_teachers"]}, but '
+                f'there are {len(self.teachers)} teachers '
+                f'({list(self.teachers)}). Two teachers with the same name in '
+                'a dict literal keep only the last one: give every teacher '
+                'its own name (or drop num_teachers; the algorithm fills it '
+                'in).')
         rule = MODELS.get(cfg['type']) if isinstance(cfg.get('type'),
                                                      str) else cfg['type']
         if rule is None:

@@ -21,6 +21,9 @@ from torch import nn
 
 from mmslkd.registry import MODELS
 from mmslkd.utils import load_teacher_checkpoint
+from mmslkd.utils.validation import (check_loss_options, check_number,
+                                     check_weights, is_random_teacher,
+                                     require_teacher_checkpoint)
 from ..utils.precision import (clone_inference_tensors, float32_losses,
                                teacher_context, to_float32)
 
@@ -81,6 +84,10 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         teacher (dict | BaseModel): The pre-trained teacher classifier; it
             stays in eval mode and never receives gradient.
         teacher_ckpt (str, optional): Teacher checkpoint, loaded strictly.
+            Required when ``teacher`` is a config; ``'random'`` opts in to a
+            randomly initialised teacher explicitly (tests, benchmarks).
+            May be None when ``teacher`` is a built module (its weights are
+            the caller's).
         self_learning_teacher (dict, optional): Config of one SL-T. Defaults
             to the teacher's config (the official choice).
         num_self_learning_teachers (int): Number of SL-Ts, >= 1. Defaults to
@@ -165,9 +172,12 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
                     'the teacher is a built module (the default copies the '
                     "teacher's config).")
             self_learning_teacher = copy.deepcopy(teacher)
+        if not isinstance(teacher, nn.Module):
+            require_teacher_checkpoint(teacher_ckpt, 'model.teacher_ckpt',
+                                       type(self).__name__)
         self.teacher = teacher if isinstance(teacher, nn.Module) else \
             MODELS.build(teacher)
-        if teacher_ckpt:
+        if teacher_ckpt and not is_random_teacher(teacher_ckpt):
             load_teacher_checkpoint(self.teacher, teacher_ckpt)
             self.teacher._is_init = True  # keep the loaded weights
         self.teacher.requires_grad_(False)
@@ -194,6 +204,11 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         self.self_learning_teacher_loss = self._build_loss(
             self_learning_teacher_loss or teacher_loss)
         self.fused_loss = self._build_loss(fused_loss)
+        for name in ('teacher_loss', 'self_learning_teacher_loss',
+                     'fused_loss'):
+            loss = getattr(self, name)
+            check_loss_options(
+                loss, f'{type(self).__name__} {name} ({type(loss).__name__})')
         if hasattr(self.fused_loss, 'teacher_detach'):
             # detaching the fused target is ``detach_fused_target``'s job
             self.fused_loss.teacher_detach = False
@@ -209,9 +224,10 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             kd_weight if self_learning_teacher_kd_weight is None else
             self_learning_teacher_kd_weight)
         for name in self._weight_names:
-            if getattr(self, name) < 0:
-                raise ValueError(f'{name} must be >= 0, got '
-                                 f'{getattr(self, name)}.')
+            # finite first: nan > 0 is False and would drop the term
+            check_number(
+                name, getattr(self, name), type(self).__name__,
+                non_negative=True)
         self._check_networks()
 
     # ------------------------------------------------------------------ setup
@@ -228,27 +244,26 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             raise ValueError(
                 'self_learning_teacher_epochs is required by, and only '
                 "used in, training_mode='two_stage'.")
-        if stage_epochs is not None and stage_epochs < 1:
-            raise ValueError('self_learning_teacher_epochs must be >= 1.')
+        if stage_epochs is not None:
+            check_number(
+                'self_learning_teacher_epochs',
+                stage_epochs,
+                type(self).__name__,
+                positive=True,
+                integer=True)
 
     @staticmethod
     def _check_fusion_weights(weights: Optional[Sequence[float]],
                               num: int) -> torch.Tensor:
         if weights is None:
             return torch.full((num, ), 1.0 / num)
-        weights = torch.as_tensor(weights, dtype=torch.float32).flatten()
-        if weights.numel() != num:
-            raise ValueError(
-                f'fusion_weights has {weights.numel()} values for {num} '
-                'self-learning teachers; give one weight per SL-T.')
-        if (weights < 0).any():
-            raise ValueError('fusion_weights must be non-negative, got '
-                             f'{weights.tolist()}.')
-        if abs(weights.sum().item() - 1.0) > 1e-6:
-            raise ValueError(
-                f'fusion_weights must sum to 1, got {weights.tolist()} '
-                f'(sum {weights.sum().item():.6g}).')
-        return weights
+        return check_weights(
+            'fusion_weights',
+            weights,
+            'SelfLearningTeacherDistill',
+            num=num,
+            num_what='SL-Ts',
+            sum_to_one=True)
 
     @staticmethod
     def _build_loss(cfg: Union[dict, nn.Module]) -> nn.Module:

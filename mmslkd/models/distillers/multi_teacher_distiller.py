@@ -10,6 +10,7 @@ from mmrazor.models.task_modules import RecorderManager
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 from ..utils.precision import to_float32
 
 LossResults = Dict[str, torch.Tensor]
@@ -82,6 +83,10 @@ class MultiTeacherDistiller(BaseDistiller):
             name: MODELS.build(cfg)
             for name, cfg in (distill_losses or {}).items()
         })
+        # upstream losses (KLDivergence, ATLoss...) check nothing themselves
+        for name, loss in self.distill_losses.items():
+            check_loss_options(
+                loss, f'distill_losses.{name} ({type(loss).__name__})')
         self.loss_forward_mappings = copy.deepcopy(loss_forward_mappings or {})
         self.weighting_inputs = copy.deepcopy(weighting_inputs or {})
         self.group_hints = copy.deepcopy(group_hints)
@@ -219,6 +224,8 @@ class MultiTeacherDistiller(BaseDistiller):
                     cfg['connector'], s_channels, t_channels)
                 s_feature['connector'] = key
             self.distill_losses[f'loss_{key}'] = MODELS.build(cfg['loss'])
+            check_loss_options(self.distill_losses[f'loss_{key}'],
+                               f'group_hints.loss (loss_{key})')
             self.loss_forward_mappings[f'loss_{key}'] = dict(
                 s_feature=s_feature,
                 t_feature=dict(

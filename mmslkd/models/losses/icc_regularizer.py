@@ -8,6 +8,7 @@ from mmengine.dist import all_reduce
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 from .inter_class_correlation import inter_class_correlation
 
 
@@ -62,6 +63,7 @@ class FeatureGroundedICCRegularizer(nn.Module):
         self.momentum = momentum
         self.loss_weight = loss_weight
         self.eps = eps
+        check_loss_options(self, type(self).__name__)
         self.register_buffer('centroids', torch.zeros(num_classes,
                                                       in_channels))
         self.register_buffer('centroid_seen',
@@ -147,6 +149,7 @@ class SpreadICCRegularizer(nn.Module):
         self.tau = tau
         self.loss_weight = loss_weight
         self.eps = eps
+        check_loss_options(self, type(self).__name__)
 
     def forward(self,
                 logits: torch.Tensor,

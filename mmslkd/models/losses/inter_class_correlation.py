@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 
 
 def class_covariance(logits: torch.Tensor, tau: float = 4.0) -> torch.Tensor:
@@ -124,6 +125,7 @@ class InterClassCorrelationLoss(nn.Module):
         self.variant = variant
         self.loss_weight = loss_weight
         self.eps = eps
+        check_loss_options(self, type(self).__name__)
         self.target_momentum = target_momentum
         if target_momentum is not None:
             if not 0 <= target_momentum < 1:

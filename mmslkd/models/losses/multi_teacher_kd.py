@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 
 
 def as_teacher_stack(preds_T: torch.Tensor) -> torch.Tensor:
@@ -88,6 +89,7 @@ class MultiTeacherKDLoss(nn.Module):
         self.aggregation = aggregation
         self.reduction = reduction
         self.loss_weight = loss_weight
+        check_loss_options(self, type(self).__name__)
 
     def forward(
             self,

@@ -4,6 +4,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 
 
 @MODELS.register_module()
@@ -35,6 +36,7 @@ class NormalizedHintLoss(nn.Module):
         self.normalize_target = normalize_target
         self.spatial_align = spatial_align
         self.loss_weight = loss_weight
+        check_loss_options(self, type(self).__name__)
 
     def forward(self, s_feature: torch.Tensor,
                 t_feature: torch.Tensor) -> torch.Tensor:

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 from .multi_teacher_kd import integrated_target
 
 
@@ -88,6 +89,7 @@ class _MultiTeacherRelationalLoss(nn.Module):
         self.tau = tau
         self.student_input = student_input
         self.loss_weight = loss_weight
+        check_loss_options(self, type(self).__name__)
 
     def _student(self, preds_S: torch.Tensor) -> torch.Tensor:
         if self.student_input == 'softmax':

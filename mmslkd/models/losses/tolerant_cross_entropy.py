@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from mmpretrain.models.losses import CrossEntropyLoss
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_loss_options
 
 
 def top_k_gap(scores: torch.Tensor, k: int) -> torch.Tensor:
@@ -67,6 +68,7 @@ class TolerantCrossEntropyLoss(CrossEntropyLoss):
         self.eta = eta
         self.topk = topk
         self.score = score
+        check_loss_options(self, type(self).__name__)
 
     def forward(self,
                 cls_score: torch.Tensor,

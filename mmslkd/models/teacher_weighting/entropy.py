@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_number
 from .base import BaseTeacherWeighting
 
 
@@ -25,7 +26,8 @@ class EntropyTeacherWeighting(BaseTeacherWeighting):
 
     def __init__(self, num_teachers: int, tau: float = 1.0, **kwargs) -> None:
         super().__init__(num_teachers=num_teachers, **kwargs)
-        self.tau = tau
+        self.tau = check_number(
+            'tau', tau, type(self).__name__, positive=True)
 
     def compute_weights(self, teacher_logits: torch.Tensor) -> torch.Tensor:
         """Args: teacher_logits (Tensor): (K, B, C). Returns: (B, K)."""

@@ -4,6 +4,7 @@ from typing import Sequence
 import torch
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_weights
 from .base import BaseTeacherWeighting
 
 
@@ -20,16 +21,14 @@ class FixedTeacherWeighting(BaseTeacherWeighting):
     def __init__(self, weights: Sequence[float], num_teachers: int,
                  **kwargs) -> None:
         super().__init__(num_teachers=num_teachers, **kwargs)
-        weights = torch.as_tensor(weights, dtype=torch.float32).flatten()
+        weights = check_weights('weights', weights, type(self).__name__)
         if weights.numel() != num_teachers:
             raise ValueError(f'FixedTeacherWeighting got {weights.numel()} '
                              f'weights for {num_teachers} teachers; give one '
                              'weight per teacher, in the order of '
-                             '`teachers`.')
-        if (weights < 0).any() or abs(weights.sum().item() - 1) > 1e-6:
-            raise ValueError('FixedTeacherWeighting weights must be '
-                             f'non-negative and sum to 1, got '
-                             f'{weights.tolist()}.')
+                             '`teachers` (two teachers with the same name in '
+                             'a dict literal keep only the last one).')
+        check_weights('weights', weights, type(self).__name__, sum_to_one=True)
         self.register_buffer('weights', weights, persistent=False)
 
     def compute_weights(self, teacher_logits: torch.Tensor) -> torch.Tensor:

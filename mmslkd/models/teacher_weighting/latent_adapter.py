@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmslkd.registry import MODELS
+from mmslkd.utils.validation import check_number
 from .base import BaseTeacherWeighting
 
 
@@ -50,7 +51,8 @@ class LatentAdapterWeighting(BaseTeacherWeighting):
         self.theta = nn.Parameter(
             torch.randn(num_teachers, in_channels, generator=generator))
         self.w = nn.Parameter(torch.randn(in_channels, generator=generator))
-        self.l2_weight = l2_weight
+        self.l2_weight = check_number(
+            'l2_weight', l2_weight, type(self).__name__, non_negative=True)
         self.detach_student_feature = detach_student_feature
 
     def compute_weights(self, teacher_logits: torch.Tensor,

@@ -54,7 +54,7 @@ def build(teachers=('resnet14', 'resnet8x4'), **kwargs):
     args = dict(
         architecture=classifier('resnet8', ce_weight=0.1),
         teachers={
-            f't{i}': dict(model=classifier(arch))
+            f't{i}': dict(model=classifier(arch), ckpt='random')
             for i, arch in enumerate(teachers)
         },
         distiller=distiller(),
@@ -219,8 +219,10 @@ def test_group_hints_with_an_mmrazor_connector():
 
 @pytest.mark.parametrize('kwargs,error,message', [
     (dict(
-        teachers=dict(t0=dict(model=classifier('resnet14', num_classes=100)))),
-     ValueError, "Class-count mismatch.*teacher 't0': 100"),
+        teachers=dict(
+            t0=dict(
+                model=classifier('resnet14', num_classes=100),
+                ckpt='random'))), ValueError, "Class-count mismatch.*teacher 't0': 100"),
     (dict(
         distiller=distiller(
             loss_forward_mappings=dict(
@@ -259,7 +261,7 @@ def test_group_hints_with_an_mmrazor_connector():
         distiller=distiller(weighting_inputs=dict()),
         teacher_weighting=dict(type='ConfidenceTeacherWeighting')), KeyError,
      'map no'),
-    (dict(teachers=dict(t0=dict(model=classifier(), ckpt=None, lr=1))),
+    (dict(teachers=dict(t0=dict(model=classifier(), ckpt='random', lr=1))),
      KeyError, "unknown keys \\['lr'\\]"),
     (dict(
         distiller=distiller(
@@ -280,7 +282,7 @@ def test_group_hints_with_an_mmrazor_connector():
 def test_bad_configs_fail_at_build(kwargs, error, message):
     args = dict(
         architecture=classifier('resnet8'),
-        teachers=dict(t0=dict(model=classifier('resnet14'))),
+        teachers=dict(t0=dict(model=classifier('resnet14'), ckpt='random')),
         distiller=distiller())
     args.update(kwargs)
     with pytest.raises(error, match=message):
@@ -299,9 +301,11 @@ def test_teacher_from_cfg_path_and_checkpoint(tmp_path):
             resnet56=dict(
                 model=dict(
                     cfg_path='mmslkd::teachers/resnet56_cifar100.py',
-                    pretrained=False)),
+                    pretrained=False),
+                ckpt='random'),
             resnet14=dict(
-                model=classifier('resnet14', num_classes=100), ckpt=None)),
+                model=classifier('resnet14', num_classes=100),
+                ckpt='random')),
         distiller=distiller())
     assert len(model.teachers.resnet56.backbone.layer1) == 9
     with pytest.raises(Exception, match='does not match'):

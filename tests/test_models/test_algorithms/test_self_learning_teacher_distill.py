@@ -31,6 +31,7 @@ def build(**kwargs):
     args = dict(
         architecture=classifier('resnet8'),
         teacher=classifier('resnet14'),
+        teacher_ckpt='random',  # a random teacher will do here
         data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'))
     args.update(kwargs)
     torch.manual_seed(0)
