@@ -1,0 +1,109 @@
+# Copyright (c) mmslkd contributors. All rights reserved.
+"""tools/analysis_tools/study.py: finished runs are recorded as they end and
+skipped by a rerun on a new machine (the teacher restored from the kept
+copy); tables show partial results; stale runs (another teacher) rerun."""
+import argparse
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location(
+        'study_tool', osp.join(REPO, 'tools', 'analysis_tools', 'study.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def tool(tmp_path, monkeypatch):
+    module = load_tool()
+    monkeypatch.setattr(module, 'ROOT', str(tmp_path / 'repo'))
+    monkeypatch.setitem(
+        module.STUDIES, 'toy',
+        dict(
+            title='toy study',
+            teachers=[('configs/t.py', 'checkpoints/t.pth')],
+            methods=[('alone', 'configs/a.py'), ('KD', 'configs/kd.py')],
+            teacher_free=('alone', ),
+            keep_teachers=True,
+            readme_marker='study:toy'))
+    return module
+
+
+def args(tmp_path, **kw):
+    defaults = dict(
+        seeds=[0, 1],
+        jobs=2,
+        work_dir='work_dirs/study',
+        results_dir=str(tmp_path / 'results'),
+        rerun=False)
+    defaults.update(kw)
+    return argparse.Namespace(**defaults)
+
+
+def test_new_machine_skips_recorded_runs(tool, tmp_path):
+    # a first machine trained the teacher and two runs, and kept the teacher
+    teacher = tmp_path / 'results' / 'teachers' / 't.pth'
+    teacher.parent.mkdir(parents=True)
+    torch.save({'state_dict': {'w': torch.ones(1)}}, teacher)
+    study = tool.Study('toy', args(tmp_path))
+    study.results.set_teacher(
+        0,
+        dict(
+            config='configs/t.py',
+            checkpoint='checkpoints/t.pth',
+            sha256=tool.sha256(str(teacher)),
+            metrics={'accuracy/top1': 60.0},
+            minutes=3.0))
+    study.results.add_run(
+        'alone', {'accuracy/top1': 40.0, 'seed': 0, 'minutes': 1.0})
+    study.results.add_run(
+        'KD', {'accuracy/top1': 45.0, 'seed': 0, 'minutes': 2.0,
+               'teacher_sha256': study.teacher_shas()})
+    # a new machine: nothing but the repository (results + kept teacher)
+    fresh = tool.Study('toy', args(tmp_path))
+    todo = fresh.tasks()
+    assert [(t[0], t[1], t[2]) for t in todo] == [('method', 'alone', 1),
+                                                  ('method', 'KD', 1)]
+    # the teacher was restored where the configs read it
+    restored = osp.join(tool.ROOT, 'checkpoints', 't.pth')
+    assert tool.sha256(restored) == tool.sha256(str(teacher))
+    record = json.load(open(tmp_path / 'results' / 'toy.json'))
+    assert record['minutes'] == 6.0
+    # partial table: what is done, and how many seeds so far
+    text = tool.table(fresh.spec, fresh.results.data)
+    assert '| alone | 40.00 ± 0.00 | 40.0 (1 of 2 seeds so far) |' in text
+    assert 't 60.00' in text
+    # --rerun trains everything again (the teacher stays)
+    assert len(tool.Study('toy', args(tmp_path, rerun=True)).tasks()) == 4
+
+
+def test_runs_of_another_teacher_are_redone(tool, tmp_path):
+    teacher = tmp_path / 'results' / 'teachers' / 't.pth'
+    teacher.parent.mkdir(parents=True)
+    torch.save({'state_dict': {'w': torch.ones(1)}}, teacher)
+    study = tool.Study('toy', args(tmp_path, seeds=[0]))
+    study.results.set_teacher(
+        0, dict(sha256=tool.sha256(str(teacher)),
+                metrics={'accuracy/top1': 60.0}))
+    study.results.add_run(
+        'KD', {'accuracy/top1': 45.0, 'seed': 0,
+               'teacher_sha256': ['another teacher']})
+    study.results.add_run('alone', {'accuracy/top1': 40.0, 'seed': 0})
+    todo = tool.Study('toy', args(tmp_path, seeds=[0])).tasks()
+    assert [(t[1], t[2]) for t in todo] == [('KD', 0)]
+
+
+def test_missing_teacher_is_trained_first(tool, tmp_path):
+    study = tool.Study('toy', args(tmp_path, seeds=[0]))
+    todo = study.tasks()
+    assert todo[0][:2] == ('teacher', 0)
+    assert study.needs_teachers(todo[-1]) and not study.needs_teachers(
+        todo[1])
