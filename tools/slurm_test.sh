@@ -2,6 +2,18 @@
 # Testing on a slurm cluster.
 #   GPUS=8 bash tools/slurm_test.sh PARTITION JOB_NAME CONFIG CHECKPOINT \
 #       [test.py options]
+# Environment: GPUS (total, default 8), GPUS_PER_NODE (default 8),
+# CPUS_PER_TASK (default 5), SRUN_ARGS (extra srun options).
+
+if [ $# -lt 4 ]; then
+    cat >&2 <<USAGE
+usage: [GPUS=8] [GPUS_PER_NODE=8] [CPUS_PER_TASK=5] [SRUN_ARGS=...] \\
+    bash $0 PARTITION JOB_NAME CONFIG CHECKPOINT [test.py options]
+
+Evaluates CHECKPOINT (loaded strictly) with one process per GPU.
+USAGE
+    exit 2
+fi
 
 set -x
 

@@ -5,6 +5,18 @@
 # Environment: GPUS (total, default 8), GPUS_PER_NODE (default 8),
 # CPUS_PER_TASK (default 5), SRUN_ARGS (extra srun options).
 
+if [ $# -lt 4 ]; then
+    cat >&2 <<USAGE
+usage: [GPUS=8] [GPUS_PER_NODE=8] [CPUS_PER_TASK=5] [SRUN_ARGS=...] \\
+    bash $0 PARTITION JOB_NAME CONFIG WORK_DIR [train.py options]
+
+Trains CONFIG with one process per GPU (srun --ntasks=\$GPUS). A config with
+batch_size_is_total (the CIFAR recipes) keeps its total batch on any GPU
+count; see README "Batch size and learning rate".
+USAGE
+    exit 2
+fi
+
 set -x
 
 PARTITION=$1

@@ -24,7 +24,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmslkd.utils import (build_runner, check_launcher_env,
-                          drop_teacher_checkpoints, load_checkpoint_strictly)
+                          drop_teacher_checkpoints, load_checkpoint_strictly,
+                          resolve_dist_backend)
 
 
 def parse_args():
@@ -83,6 +84,7 @@ def main():
     # the tested checkpoint holds the teachers: no teacher file is read
     cfg.model = drop_teacher_checkpoints(cfg.model)
     cfg.load_from = None
+    resolve_dist_backend(cfg)  # gloo without CUDA, also in the logs
 
     runner = build_runner(cfg)
     load_strictly(runner, args.checkpoint)

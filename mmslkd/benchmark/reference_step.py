@@ -160,10 +160,13 @@ class ReferenceStep:
     Supported: ``ImageClassifier`` (teacher training), MMRazor's
     ``SingleTeacherDistill`` with ``KLDivergence`` on logits (vanilla KD),
     ``SelfLearningTeacherDistill`` in parallel mode with KL terms (SLKD),
-    and ``MultiTeacherDistill`` with ``MultiTeacherKDLoss``,
-    ``MultiTeacherAngleLoss``, group hints through
-    ``NormalizedConvConnector``/``NormalizedHintLoss`` and uniform or
-    latent-adapter teacher weights (AvgMKD, AMTML-KD). Anything else raises
+    and ``MultiTeacherDistill`` with ``MultiTeacherKDLoss`` (target
+    aggregation), ``MultiTeacherAngleLoss``, ``MultiTeacherDistanceLoss``,
+    ``TeacherOrderedTripletLoss`` on stage outputs, group hints (round-robin
+    or from every teacher) through
+    ``NormalizedConvConnector``/``NormalizedHintLoss``, a plain or
+    temperature CE, and uniform or latent-adapter teacher weights (AvgMKD,
+    AMTML-KD). Anything else raises
     :class:`UnsupportedConfigError`.
 
     Args:
@@ -383,50 +386,90 @@ class ReferenceStep:
                     'pooled', {}).get('source') != 'backbone'):
             raise UnsupportedConfigError(
                 'the reference feeds the adapter the pooled last stage.')
-        self._ce_scale = _ce_weight(model.student) \
-            if model.calculate_student_loss else 0.0
+        self._ce_scale, self._ce_tau = 0.0, 1.0
+        if model.calculate_student_loss:
+            head_loss = model.student.head.loss_module
+            if type(head_loss).__name__ == 'TemperatureCrossEntropyLoss':
+                self._ce_scale, self._ce_tau = (head_loss.loss_weight,
+                                                head_loss.tau)
+            else:
+                self._ce_scale = _ce_weight(model.student)
         self._logit_losses = []
         self._hints = []
+        self._triplets = []
+        names = distiller.teacher_names
         hints = distiller.group_hints or {}
         hint_names = set()
         if hints:
             prefix = hints.get('name', 'hint')
-            names = distiller.teacher_names
             stages = list(hints['student_stages'])
             teacher_stages = list(hints.get('teacher_stages') or stages)
             for i, (stage, t_stage) in enumerate(zip(stages, teacher_stages)):
                 key = f'{prefix}{stage}'
                 loss = distiller.distill_losses[f'loss_{key}']
-                connector = distiller.connectors[key] \
-                    if key in distiller.connectors else None
-                if type(loss).__name__ != 'NormalizedHintLoss' or \
-                        type(connector).__name__ != \
-                        'NormalizedConvConnector':
-                    raise UnsupportedConfigError(
-                        'the reference implements NormalizedHintLoss hints '
-                        'through NormalizedConvConnector.')
-                teacher = hints.get('teacher') or names[i % len(names)]
-                self._hints.append((stage, names.index(teacher), t_stage,
-                                    connector.transform, loss))
+                if hints.get('every_teacher'):
+                    guides = [(k, f'{key}_{name}')
+                              for k, name in enumerate(names)]
+                else:
+                    teacher = hints.get('teacher') or names[i % len(names)]
+                    guides = [(names.index(teacher), key)]
+                for k, connector_name in guides:
+                    connector = distiller.connectors[connector_name] \
+                        if connector_name in distiller.connectors else None
+                    if type(loss).__name__ != 'NormalizedHintLoss' or \
+                            type(connector).__name__ != \
+                            'NormalizedConvConnector':
+                        raise UnsupportedConfigError(
+                            'the reference implements NormalizedHintLoss '
+                            'hints through NormalizedConvConnector.')
+                    self._hints.append(
+                        (stage, k, t_stage, connector.transform, loss))
                 hint_names.add(f'loss_{key}')
         for name, loss in distiller.distill_losses.items():
             if name in hint_names:
                 continue
             kind = type(loss).__name__
-            ok = (kind == 'MultiTeacherKDLoss' and loss.aggregation == 'target'
-                  and loss.reduction
-                  == 'batchmean') or (kind == 'MultiTeacherAngleLoss'
-                                      and loss.student_input == 'softmax')
             mapping = distiller.loss_forward_mappings[name]
+            if kind == 'TeacherOrderedTripletLoss':
+                self._triplets.append(
+                    self._triplet_inputs(mapping, names) + (loss, ))
+                continue
+            ok = (kind == 'MultiTeacherKDLoss'
+                  and loss.aggregation == 'target') or kind in (
+                      'MultiTeacherAngleLoss', 'MultiTeacherDistanceLoss')
             if not ok or any(spec['recorder'] != 'logits'
                              or 'connector' in spec or 'teacher' in spec
                              for spec in mapping.values()):
                 raise UnsupportedConfigError(
                     f'the reference implements MultiTeacherKDLoss '
-                    f"(target, batchmean) and MultiTeacherAngleLoss "
-                    f'(softmax) on all teachers\' logits, not {name!r} '
-                    f'({kind}).')
-            self._logit_losses.append((kind, loss.tau, loss.loss_weight))
+                    f'(target), MultiTeacherAngleLoss, '
+                    f'MultiTeacherDistanceLoss on all teachers\' logits and '
+                    f'TeacherOrderedTripletLoss, not {name!r} ({kind}).')
+            self._logit_losses.append(loss)
+
+    def _triplet_inputs(self, mapping, names):
+        """(student stage, teacher index, teacher stage) of a triplet
+        loss's records."""
+        distiller = self.model.distiller
+
+        def stage_of(spec, manager, network):
+            source = manager.recorders[spec['recorder']].source
+            stage_names = [
+                f'backbone.{n}' for n in network.backbone.stage_names
+            ]
+            if type(manager.recorders[spec['recorder']]).__name__ != \
+                    'ModuleOutputsRecorder' or source not in stage_names or \
+                    'connector' in spec:
+                raise UnsupportedConfigError(
+                    'the reference implements triplets on stage outputs.')
+            return stage_names.index(source)
+
+        s_spec, t_spec = mapping['s_feature'], mapping['t_feature']
+        teacher = t_spec['teacher']
+        return (stage_of(s_spec, distiller.student_recorders,
+                         self.model.student), names.index(teacher),
+                stage_of(t_spec, distiller.teacher_recorders[teacher],
+                         self.model.teachers[teacher]))
 
     def _multi_teacher_losses(self, x, labels, clock):
         model = self.model
@@ -441,7 +484,8 @@ class ReferenceStep:
         student = model.student.head(pooled)
         clock.lap('student_forward')
 
-        loss = self._ce_scale * F.cross_entropy(student, labels)
+        loss = self._ce_scale * F.cross_entropy(student / self._ce_tau,
+                                                labels)
         rule = model.teacher_weighting
         num = len(teachers)
         if type(rule).__name__ == 'LatentAdapterWeighting':
@@ -452,7 +496,8 @@ class ReferenceStep:
                     rule.w.pow(2).sum() + rule.theta.pow(2).sum())
         else:
             weights = torch.full((x.shape[0], num), 1.0 / num, device=x.device)
-        for kind, tau, weight in self._logit_losses:
+        for term in self._logit_losses:
+            kind, tau = type(term).__name__, term.tau
             target = torch.einsum('bk,kbc->bc', weights,
                                   F.softmax(teacher_logits / tau, dim=-1))
             if kind == 'MultiTeacherKDLoss':
@@ -460,10 +505,17 @@ class ReferenceStep:
                     F.log_softmax(student / tau, dim=1),
                     target,
                     reduction='none').sum(1).mean()
-                loss = loss + weight * tau**2 * kl
-            else:
-                loss = loss + weight * _angle_loss(
-                    F.softmax(student / tau, dim=1), target)
+                if term.reduction == 'mean':
+                    kl = kl / student.shape[1]
+                loss = loss + term.loss_weight * tau**2 * kl
+                continue
+            embedded = dict(
+                softmax=lambda z: F.softmax(z / tau, dim=1),
+                log_softmax=lambda z: F.log_softmax(z / tau, dim=1),
+                logits=lambda z: z)[term.student_input](student)
+            relation = _angle_loss if kind == 'MultiTeacherAngleLoss' \
+                else _distance_loss
+            loss = loss + term.loss_weight * relation(embedded, target)
         for stage, k, t_stage, conv, hint in self._hints:
             s_map = conv(F.normalize(stages[stage], dim=1))
             t_map = teachers[k][0][t_stage]
@@ -472,6 +524,9 @@ class ReferenceStep:
             if s_map.shape[-2:] != t_map.shape[-2:]:
                 s_map = F.adaptive_avg_pool2d(s_map, t_map.shape[-2:])
             loss = loss + hint.loss_weight * (s_map - t_map).pow(2).mean()
+        for stage, k, t_stage, term in self._triplets:
+            loss = loss + term.loss_weight * _triplet_loss(
+                stages[stage], teachers[k][0][t_stage], term)
         clock.lap('other')
         return loss
 
@@ -486,3 +541,35 @@ def _angle_loss(student: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():
         fixed = cosines(target)
     return F.smooth_l1_loss(cosines(student), fixed)
+
+
+def _distance_loss(student: torch.Tensor,
+                   target: torch.Tensor) -> torch.Tensor:
+    """RKD distance loss between two (B, D) embeddings (target fixed)."""
+
+    def distances(e):
+        d = (e.unsqueeze(1) - e.unsqueeze(0)).pow(2).sum(2).clamp(
+            min=1e-12).sqrt()
+        d = d * (1 - torch.eye(len(e), dtype=e.dtype, device=e.device))
+        return d / d[d > 0].mean()
+
+    with torch.no_grad():
+        fixed = distances(target)
+    return F.smooth_l1_loss(distances(student), fixed)
+
+
+def _triplet_loss(s_map: torch.Tensor, t_map: torch.Tensor,
+                  term: nn.Module) -> torch.Tensor:
+    """AvgMKD's teacher-ordered triplet-margin loss (the loss module's own
+    triplet sampler, so a seed gives the same triplets)."""
+    from mmslkd.models.losses import teacher_ordered_triplet
+    a, i, j = teacher_ordered_triplet.sample_triplets(
+        s_map.shape[0], s_map.device).unbind(1)
+    t = t_map.flatten(1)
+    swapped = (t[a] - t[i]).pow(2).sum(1) > (t[a] - t[j]).pow(2).sum(1)
+    positive = torch.where(swapped, j, i)
+    negative = j if term.reorder == 'as_coded' else torch.where(
+        swapped, i, j)
+    s = s_map if term.distance_over == 'last_axis' else s_map.flatten(1)
+    return F.triplet_margin_loss(
+        s[a], s[positive], s[negative], margin=term.margin)

@@ -21,6 +21,7 @@ CONFIGS = [
     'configs/slkd/slkd_r56_r20_cifar100.py',
     'configs/amtml/amtml_r56+r110_r20_cifar100.py',
     'configs/amtml/avgmkd_r56+r110_r20_cifar100.py',
+    'configs/amtml/amtml-rr-hints_r32+r56+r110_r20_cifar100.py',
 ]
 
 
@@ -32,8 +33,11 @@ def _step_both(config, batch_size=8):
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
     data = random_batch(batch_size, 100)
     labels = torch.cat([s.gt_label for s in data['data_samples']])
+    # the same random draws (AvgMKD's triplets) on both sides
+    torch.manual_seed(1)
     log_vars = model.train_step(data, optim_wrapper)
     clock = PhaseClock()
+    torch.manual_seed(1)
     ref_loss = reference(data['inputs'], labels, clock)
     return model, reference, before, log_vars, ref_loss, clock
 

@@ -14,11 +14,14 @@ def amtml_cfg(tiny_cfg, data_root, work_dir, epochs=2):
     cfg = tiny_cfg(CONFIG, data_root, work_dir)
     cfg.model.architecture.backbone.arch = 'resnet8'
     for teacher in cfg.model.teachers.values():
-        teacher.ckpt = None
+        teacher.ckpt = 'random'
         teacher.model.backbone.arch = 'resnet14'
     cfg.train_cfg.max_epochs = epochs
     # the two phases of the recipe, one epoch each
     cfg.default_hooks.freeze_adapter.epoch = 1
+    cfg.default_hooks.hints_phase.phases = [
+        dict(begin=1, loss_weights=dict(loss_hint2=0.0))
+    ]
     # (explicit ends: a default end is max_epochs, which resuming changes)
     step = dict(type='MultiStepLR', by_epoch=True, milestones=[1], end=2)
     cfg.param_scheduler = dict(
@@ -56,11 +59,13 @@ def test_amtml_phases_freeze_the_adapter(tmp_path, tiny_cfg, cifar100_root):
         next(iter(runner.train_dataloader)), True)
     losses = runner.model.loss(data['inputs'], data['data_samples'])
     assert 'teacher_weighting.loss_l2' not in losses
-    assert 'distill.loss_hint2' in losses
+    # nor hints (LR_adaptive_learning hints in its phase 1 only)
+    assert losses['distill.loss_hint2'] == 0
 
     records = logged(str(tmp_path))
     train = [r for r in records if 'teacher_weight.resnet56' in r]
     assert 'teacher_weighting.loss_l2' in train[0]
+    assert train[0]['distill.loss_hint2'] > 0
     for r in train:
         total = r['teacher_weight.resnet56'] + r['teacher_weight.resnet110']
         assert abs(total - 1) < 1e-4

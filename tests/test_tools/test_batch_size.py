@@ -7,6 +7,7 @@ import os.path as osp
 import sys
 
 import pytest
+import torch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 HEADLINE = 'configs/slkd/slkd_r32x4_r8x4_cifar100.py'
@@ -53,6 +54,9 @@ def test_headline_recipe_on_any_process_count(train_tool, monkeypatch,
     assert line == (f'batch: total 64 = {world_size} {processes} x '
                     f'{per_process} (the config\'s total, split); lr 0.05 '
                     '(auto_scale_lr off)')
+    # the backend that runs, also in the Runner's environment dump
+    backend = 'nccl' if torch.cuda.is_available() else 'gloo'
+    assert cfg.env_cfg.dist_cfg.backend == backend
 
 
 def test_auto_scale_lr_is_opt_in(train_tool, monkeypatch):

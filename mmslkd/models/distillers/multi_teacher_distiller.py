@@ -29,6 +29,15 @@ class MultiTeacherDistiller(BaseDistiller):
         dict(from_student=False, recorder='logits')  # all teachers (K, ...)
 
         dict(..., connector='name', record_idx=0, data_idx=None)  # as MMRazor
+        dict(from_student=False, recorder='stage2', teacher=-1)  # by index
+
+    ``teacher`` may be an index into the teachers (``-1``: the last one), so
+    that a base config can address a teacher before the leaf names them. A
+    recorder config may give ``stage=i`` instead of ``source``: stage ``i``
+    of each network's mmslkd backbone (``backbone.stage_names[i]``), so one
+    teacher recorder reads the same depth of teachers of different
+    architectures. A mapping whose arguments are lists of records (all of
+    one length) calls the loss once per position and sums the results.
 
     A loss whose ``forward`` takes ``teacher_weights`` receives the
     iteration's (B, K) teacher weights. ``weighting_inputs`` maps the inputs
@@ -42,8 +51,13 @@ class MultiTeacherDistiller(BaseDistiller):
     (``connector`` config with its input and output widths filled in; None
     or absent for losses that need none, such as attention transfer) and a
     loss (``loss`` config), named ``loss_{name}{g}`` (``name`` defaults to
-    ``'hint'``). Stages are those of mmslkd's backbones
-    (``backbone.stage_names``).
+    ``'hint'``). With ``every_teacher=True`` each listed student stage is
+    guided by every teacher instead, through one connector per teacher
+    (``{name}{g}_{teacher}``), the K terms summed into ``loss_{name}{g}``
+    (AMTML-KD's ``LR_adaptive_learning``: student stage 2 <- each
+    teacher's stage 2). ``train_connectors=False`` freezes the connectors
+    at their initialisation (that notebook never steps them). Stages are
+    those of mmslkd's backbones (``backbone.stage_names``).
 
     Args:
         student_recorders (dict, optional): Recorders of the student.
@@ -55,8 +69,8 @@ class MultiTeacherDistiller(BaseDistiller):
         loss_forward_mappings (dict, optional): Loss inputs -> records.
         weighting_inputs (dict, optional): Weighting inputs -> records.
         group_hints (dict, optional): ``student_stages``, ``loss``, and
-            optional ``teacher_stages``, ``teacher``, ``connector`` and
-            ``name``.
+            optional ``teacher_stages``, ``teacher``, ``every_teacher``,
+            ``connector``, ``train_connectors`` and ``name``.
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -122,6 +136,8 @@ class MultiTeacherDistiller(BaseDistiller):
         }
         if self.group_hints:
             self._add_group_hints(student, teachers, student_cfg, teacher_cfgs)
+        for where, specs in self._record_specs():
+            self._resolve_teacher_index(specs, where)
         self.student_recorders = self._recorders(student_cfg, student,
                                                  'the student')
         self.teacher_recorders = {
@@ -149,8 +165,39 @@ class MultiTeacherDistiller(BaseDistiller):
                 name, {})
         }
 
-    @staticmethod
-    def _recorders(cfg: Dict, model: nn.Module, who: str) -> RecorderManager:
+    def _record_specs(self):
+        """(where, spec) for every record spec of the mappings."""
+        for loss_name, mapping in self.loss_forward_mappings.items():
+            for key, specs in mapping.items():
+                for spec in specs if isinstance(specs,
+                                                (list, tuple)) else [specs]:
+                    yield f'loss {loss_name!r}, argument {key!r}', spec
+        for key, spec in self.weighting_inputs.items():
+            yield f'weighting_inputs {key!r}', spec
+
+    def _resolve_teacher_index(self, spec: Dict, where: str) -> None:
+        """Replace an integer ``teacher`` by the teacher's name."""
+        index = spec.get('teacher') if isinstance(spec, dict) else None
+        if not isinstance(index, int) or isinstance(index, bool):
+            return
+        num = len(self.teacher_names)
+        if not -num <= index < num:
+            raise IndexError(
+                f'{where}: teacher index {index} is out of range for the '
+                f'{num} teachers {self.teacher_names}.')
+        spec['teacher'] = self.teacher_names[index]
+
+    @classmethod
+    def _recorders(cls, cfg: Dict, model: nn.Module,
+                   who: str) -> RecorderManager:
+        cfg = copy.deepcopy(cfg)
+        for name, recorder_cfg in cfg.items():
+            if 'stage' in recorder_cfg:
+                if 'source' in recorder_cfg:
+                    raise KeyError(f'Recorder {name!r} of {who} gives both '
+                                   'source and stage; give one.')
+                recorder_cfg['source'] = cls._stage(
+                    model, recorder_cfg.pop('stage'), who)[0]
         # mmslkd's scope sees its recorders and (as parents) MMRazor's
         with DefaultScope.overwrite_default_scope('mmslkd'):
             manager = RecorderManager(cfg)
@@ -187,13 +234,14 @@ class MultiTeacherDistiller(BaseDistiller):
                          student_cfg: Dict, teacher_cfgs: Dict) -> None:
         cfg = self.group_hints
         unknown = set(cfg) - {
-            'student_stages', 'teacher_stages', 'teacher', 'connector', 'loss',
-            'name'
+            'student_stages', 'teacher_stages', 'teacher', 'every_teacher',
+            'connector', 'train_connectors', 'loss', 'name'
         }
         if unknown:
             raise KeyError(f'group_hints has unknown keys {sorted(unknown)}; '
                            'it takes student_stages, teacher_stages, '
-                           'teacher, connector, loss and name.')
+                           'teacher, every_teacher, connector, '
+                           'train_connectors, loss and name.')
         stages = list(cfg['student_stages'])
         teacher_stages = list(cfg.get('teacher_stages') or stages)
         if len(teacher_stages) != len(stages):
@@ -206,30 +254,45 @@ class MultiTeacherDistiller(BaseDistiller):
         if cfg.get('teacher') is not None and cfg['teacher'] not in names:
             raise KeyError(f'group_hints.teacher {cfg["teacher"]!r} is not '
                            f'a teacher; the teachers are {names}.')
+        every = bool(cfg.get('every_teacher', False))
+        if every and cfg.get('teacher') is not None:
+            raise ValueError('group_hints: give either teacher (one teacher '
+                             'guides every stage) or every_teacher=True, '
+                             'not both.')
         prefix = cfg.get('name', 'hint')
         for i, (stage,
                 teacher_stage) in enumerate(zip(stages, teacher_stages)):
-            teacher = cfg.get('teacher') or names[i % len(names)]
+            if every:
+                guides = names
+            else:
+                guides = [cfg.get('teacher') or names[i % len(names)]]
             s_module, s_channels = self._stage(student, stage, 'the student')
-            t_module, t_channels = self._stage(teachers[teacher],
-                                               teacher_stage,
-                                               f'teacher {teacher!r}')
             key = f'{prefix}{stage}'
             student_cfg[key] = dict(type='ModuleOutputs', source=s_module)
-            teacher_cfgs[teacher][key] = dict(
-                type='ModuleOutputs', source=t_module)
-            s_feature = dict(from_student=True, recorder=key)
-            if cfg.get('connector') is not None:
-                self.connectors[key] = self._build_connector(
-                    cfg['connector'], s_channels, t_channels)
-                s_feature['connector'] = key
+            s_features, t_features = [], []
+            for teacher in guides:
+                t_module, t_channels = self._stage(teachers[teacher],
+                                                   teacher_stage,
+                                                   f'teacher {teacher!r}')
+                teacher_cfgs[teacher][key] = dict(
+                    type='ModuleOutputs', source=t_module)
+                s_feature = dict(from_student=True, recorder=key)
+                if cfg.get('connector') is not None:
+                    name = f'{key}_{teacher}' if every else key
+                    self.connectors[name] = self._build_connector(
+                        cfg['connector'], s_channels, t_channels)
+                    if not cfg.get('train_connectors', True):
+                        self.connectors[name].requires_grad_(False)
+                    s_feature['connector'] = name
+                s_features.append(s_feature)
+                t_features.append(
+                    dict(from_student=False, recorder=key, teacher=teacher))
             self.distill_losses[f'loss_{key}'] = MODELS.build(cfg['loss'])
             check_loss_options(self.distill_losses[f'loss_{key}'],
                                f'group_hints.loss (loss_{key})')
             self.loss_forward_mappings[f'loss_{key}'] = dict(
-                s_feature=s_feature,
-                t_feature=dict(
-                    from_student=False, recorder=key, teacher=teacher))
+                s_feature=s_features if every else s_features[0],
+                t_feature=t_features if every else t_features[0])
 
     @staticmethod
     def _build_connector(cfg: Dict, in_channels: int,
@@ -283,11 +346,20 @@ class MultiTeacherDistiller(BaseDistiller):
 
     def _check_mapping(self, mapping: Dict, forward, where: str) -> None:
         params = inspect.signature(forward).parameters
+        lengths = set()
         for key, spec in mapping.items():
             if key not in params:
                 raise KeyError(f'{where}: its forward has no argument '
                                f'{key!r} (it takes {list(params)}).')
-            self._check_record(spec, f'{where}, argument {key!r}')
+            specs = spec if isinstance(spec, (list, tuple)) else [spec]
+            if isinstance(spec, (list, tuple)):
+                lengths.add(len(spec))
+            for one in specs:
+                self._check_record(one, f'{where}, argument {key!r}')
+        if len(lengths) > 1 or 0 in lengths:
+            raise ValueError(f'{where}: list-valued arguments must all hold '
+                             f'the same, non-zero number of records; got '
+                             f'lengths {sorted(lengths)}.')
         missing = [
             k for k, p in params.items()
             if p.default is p.empty and k not in mapping and p.kind not in (
@@ -352,13 +424,30 @@ class MultiTeacherDistiller(BaseDistiller):
         losses = dict()
         try:
             for name, mapping in self.loss_forward_mappings.items():
-                kwargs = {k: self.get_record(**v) for k, v in mapping.items()}
-                if name in self._weighted_losses:
-                    kwargs['teacher_weights'] = teacher_weights
-                losses[name] = self.distill_losses[name](**kwargs)
+                losses[name] = sum(
+                    self.distill_losses[name](**kwargs)
+                    for kwargs in self._loss_arguments(
+                        mapping, name in self._weighted_losses,
+                        teacher_weights))
         finally:
             self._teacher_weights = None
         return losses
+
+    def _loss_arguments(self, mapping: Dict, weighted: bool,
+                        teacher_weights: Optional[torch.Tensor]):
+        """The keyword arguments of each call of a loss: one call, or one
+        per position of list-valued arguments."""
+        lists = (list, tuple)
+        lengths = [len(v) for v in mapping.values() if isinstance(v, lists)]
+        for position in range(lengths[0] if lengths else 1):
+            kwargs = {
+                k: self.get_record(
+                    **(v[position] if isinstance(v, lists) else v))
+                for k, v in mapping.items()
+            }
+            if weighted:
+                kwargs['teacher_weights'] = teacher_weights
+            yield kwargs
 
     def forward(self,
                 teacher_weights: Optional[torch.Tensor] = None) -> LossResults:

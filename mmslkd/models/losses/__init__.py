@@ -7,6 +7,8 @@ from .multi_teacher_kd import MultiTeacherKDLoss, integrated_target
 from .normalized_hint import NormalizedHintLoss
 from .relational import (MultiTeacherAngleLoss, MultiTeacherDistanceLoss,
                          rkd_angle, rkd_distance)
+from .teacher_ordered_triplet import TeacherOrderedTripletLoss, sample_triplets
+from .temperature_cross_entropy import TemperatureCrossEntropyLoss
 from .tolerant_cross_entropy import TolerantCrossEntropyLoss, top_k_gap
 
 __all__ = [
@@ -14,5 +16,7 @@ __all__ = [
     'MultiTeacherDistanceLoss', 'rkd_angle', 'rkd_distance',
     'NormalizedHintLoss', 'InterClassCorrelationLoss',
     'inter_class_correlation', 'FeatureGroundedICCRegularizer',
-    'SpreadICCRegularizer', 'TolerantCrossEntropyLoss', 'top_k_gap'
+    'SpreadICCRegularizer', 'TolerantCrossEntropyLoss', 'top_k_gap',
+    'TeacherOrderedTripletLoss', 'sample_triplets',
+    'TemperatureCrossEntropyLoss'
 ]
