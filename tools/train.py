@@ -17,8 +17,8 @@ from mmengine.config import Config, DictAction
 
 from mmslkd.utils import (CheckpointError, build_runner, check_launcher_env,
                           find_resumable_checkpoint, is_complete_checkpoint,
-                          launcher_world_size, safe_torch_load,
-                          split_total_batch)
+                          launcher_world_size, resolve_dist_backend,
+                          safe_torch_load, split_total_batch)
 
 
 def parse_args():
@@ -145,6 +145,7 @@ def load_config(args):
     """
     cfg = merge_args(Config.fromfile(args.config), args)
     batch_line = split_total_batch(cfg, launcher_world_size(args.launcher))
+    resolve_dist_backend(cfg)  # gloo without CUDA, also in the logs
     return cfg, batch_line
 
 

@@ -7,7 +7,7 @@ from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
                          safe_torch_load)
 from .launcher import (check_launcher_env, launcher_world_size,
                        split_total_batch)
-from .setup_env import register_all_modules
+from .setup_env import register_all_modules, resolve_dist_backend
 from .validation import (RANDOM_TEACHER, check_loss_options, check_number,
                          check_weights, require_teacher_checkpoint)
 
@@ -17,7 +17,8 @@ __all__ = [
     'register_all_modules', 'check_launcher_env', 'is_complete_checkpoint',
     'find_resumable_checkpoint', 'explain_build_error',
     'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints',
-    'launcher_world_size', 'split_total_batch', 'RANDOM_TEACHER',
+    'launcher_world_size', 'split_total_batch', 'resolve_dist_backend',
+    'RANDOM_TEACHER',
     'check_number', 'check_weights', 'check_loss_options',
     'require_teacher_checkpoint'
 ]
