@@ -36,7 +36,9 @@ def parse_requirements(fname):
             if not line:
                 continue
             if line.startswith('-r '):
-                reqs += parse_requirements(line[3:].strip())
+                # relative to the including file, as pip reads it
+                reqs += parse_requirements(
+                    osp.join(osp.dirname(fname), line[3:].strip()))
             elif not line.startswith('mmcv'):
                 reqs.append(line)
     return reqs
@@ -103,6 +105,7 @@ if __name__ == '__main__':
         parse_requirements('requirements/mminstall.txt'),
         extras_require={
             'tests': parse_requirements('requirements/tests.txt'),
+            'deployment': parse_requirements('requirements/deployment.txt'),
         },
         keywords='knowledge distillation, self-learning teacher, '
         'multi-teacher, MMRazor, OpenMMLab',
