@@ -1,9 +1,9 @@
 # Loose (tolerant) teacher of the two-teacher framework: WRN-40-2 on
 # CIFAR-100 trained with Yang et al.'s tolerant-teacher term (spec A.2):
-#   CE + 0.6 (z_a1 - mean(z_a2..z_a5)),
-# a1..a5 the five largest logits of a sample: minimising the gap lets a few
-# secondary classes emerge, so the teacher's outputs are less peaked (it is
-# expected to be a little less accurate). The strict teacher is the plain
+#   CE + 0.6 (p_a1 - mean(p_a2..p_a5)),   p = softmax(z),
+# a1..a5 the five most probable classes of a sample: minimising the gap lets
+# a few secondary classes emerge, so the teacher's outputs are less peaked
+# (it is expected to be a little less accurate). The strict teacher is the plain
 # recipe, configs/teachers/wrn_40_2_cifar100.py. Publish this one for the
 # two-teacher configs:
 #   python tools/model_converters/publish_model.py \

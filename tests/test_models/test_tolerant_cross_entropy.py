@@ -50,9 +50,13 @@ def test_gap_term_lowers_the_top_logit():
     logits = torch.tensor([[6.0, 1.0, 0.5, 0.0]], requires_grad=True)
     label = torch.tensor([0])
     plain = torch.autograd.grad(
-        TolerantCrossEntropyLoss(eta=0.0, topk=3)(logits, label), logits)[0]
+        TolerantCrossEntropyLoss(eta=0.0, topk=3, score='logits')(logits,
+                                                                  label),
+        logits)[0]
     tolerant = torch.autograd.grad(
-        TolerantCrossEntropyLoss(eta=1.0, topk=3)(logits, label), logits)[0]
+        TolerantCrossEntropyLoss(eta=1.0, topk=3, score='logits')(logits,
+                                                                  label),
+        logits)[0]
     # the extra gradient pushes the top logit down, the next K-1 up
     extra = tolerant - plain
     assert extra[0, 0] == pytest.approx(1.0)
@@ -70,3 +74,45 @@ def test_bad_options():
     with pytest.raises(ValueError, match='exceeds'):
         TolerantCrossEntropyLoss(topk=5)(torch.randn(2, 3),
                                          torch.tensor([0, 1]))
+
+
+def settle(eta, score, topk=5, steps=300):
+    """Top probability after gradient descent on free logits of one sample
+    (label 3 of 10 classes): where the loss leaves the confidence."""
+    torch.manual_seed(0)
+    logits = torch.randn(1, 10).requires_grad_()
+    label = torch.tensor([3])
+    loss = TolerantCrossEntropyLoss(eta=eta, topk=topk, score=score)
+    optimizer = torch.optim.Adam([logits], lr=0.1)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss(logits, label).backward()
+        optimizer.step()
+    probs = F.softmax(logits.detach(), 1)[0]
+    return probs[3].item(), probs.sort(descending=True).values
+
+
+@pytest.mark.parametrize('eta', [0.3, 0.6])
+def test_logits_gap_pins_the_top_probability_at_one_minus_eta(eta):
+    """d/dz_y [CE + eta * gap] = (p_y - 1) + eta = 0: p_top = 1 - eta
+    whatever the data, the next K-1 classes at eta/(K-1)."""
+    p_top, probs = settle(eta, 'logits')
+    assert p_top == pytest.approx(1 - eta, abs=1e-3)
+    assert probs[1:5].tolist() == pytest.approx([eta / 4] * 4, abs=1e-3)
+
+
+def test_probs_gap_is_a_mild_penalty_below_the_cap():
+    """On probabilities: no cap for eta < (K-1)/K (confidence still grows,
+    only slower than plain CE), a cap at (K-1)/(eta K) above."""
+    plain_early, _ = settle(0.0, 'probs', steps=30)
+    mild_early, _ = settle(0.6, 'probs', steps=30)
+    assert mild_early < plain_early
+    mild, _ = settle(0.6, 'probs')
+    assert mild > 0.98  # no fixed point below 1 (still growing)
+    for eta in (1.0, 1.5):
+        capped, _ = settle(eta, 'probs', steps=500)
+        assert capped == pytest.approx(4 / (eta * 5), abs=2e-3)
+
+
+def test_default_score_is_probs():
+    assert TolerantCrossEntropyLoss().score == 'probs'
