@@ -47,17 +47,41 @@ RESNET20 = ('configs/embedded/resnet20_mnist1k.py',
 STUDIES = {
     'slkd_cifar100':
     dict(
-        title='ResNet-20 -> ResNet-8 on real CIFAR-100, 10,000 training '
-        'images (100 per class), evaluated on the full 10,000-image test '
-        'set, 20 epochs (the literature recipe compressed), batch 64',
+        title='ResNet-20 -> half-width ResNet-8 on real CIFAR-100, 10,000 '
+        'training images (100 per class), evaluated on the full '
+        '10,000-image test set, 20 epochs (the literature recipe '
+        'compressed), batch 64',
         teachers=[('configs/cifar100-10k/resnet20_cifar100-10k.py',
                    'checkpoints/cifar100-10k/resnet20_cifar100-10k.pth')],
         methods=[
-            ('student alone', 'configs/cifar100-10k/resnet8_cifar100-10k.py'),
-            ('KD', 'configs/cifar100-10k/kd_r20_r8_cifar100-10k.py'),
-            ('SLKD', 'configs/cifar100-10k/slkd_r20_r8_cifar100-10k.py'),
+            ('full-width ResNet-8 alone (too close to the teacher)',
+             'configs/cifar100-10k/resnet8_cifar100-10k.py'),
+            ('student alone',
+             'configs/cifar100-10k/resnet8-half_cifar100-10k.py'),
+            ('KD', 'configs/cifar100-10k/kd_r20_r8-half_cifar100-10k.py'),
+            ('SLKD', 'configs/cifar100-10k/slkd_r20_r8-half_cifar100-10k.py'),
+            ('recorded-trajectory SLKD', 'configs/cifar100-10k/'
+             'slt-trajectory_r20_r8-half_cifar100-10k.py'),
+            ('teacher-trajectory KD', 'configs/cifar100-10k/'
+             'teacher-trajectory_r20_r8-half_cifar100-10k.py'),
         ],
-        teacher_free=('student alone', ),
+        teacher_free=('student alone',
+                      'full-width ResNet-8 alone (too close to the teacher)'),
+        # one-off runs after the teachers, before the methods that replay
+        # them (issue 17): (label, config, its trajectory folder, where to
+        # publish its last epoch or None)
+        recordings=[
+            ('SL-T trajectory', 'configs/cifar100-10k/'
+             'slt-trajectory-record_r20_r8-half_cifar100-10k.py',
+             'checkpoints/cifar100-10k/slt-trajectory_r20_cifar100-10k',
+             None),
+            ('teacher trajectory', 'configs/cifar100-10k/'
+             'resnet20-trajectory-record_cifar100-10k.py',
+             'checkpoints/cifar100-10k/resnet20-trajectory_cifar100-10k',
+             'checkpoints/cifar100-10k/resnet20-trajectory_cifar100-10k.pth'),
+        ],
+        needs_recordings=('recorded-trajectory SLKD',
+                          'teacher-trajectory KD'),
         keep_teachers=True,
         readme_marker='study:slkd_cifar100'),
     'slkd':
@@ -174,7 +198,10 @@ def table(study: dict, results: dict) -> str:
     lines = [
         f'{study["title"]}; test top-1 (%) of the last epoch, mean ± std '
         f'over seeds {", ".join(map(str, seeds))}; teachers: '
-        f'{teachers or "not trained yet"}.',
+        f'{teachers or "not trained yet"}.' + ''.join(
+            f' One-off recording, {label}: {r["minutes"]} min, '
+            f'{r["trajectory_mb"]} MB.'
+            for label, r in results.get('recordings', {}).items()),
         '',
         '| method | student top-1 | per seed |',
         '|---|---|---|',
@@ -232,6 +259,8 @@ class Results:
         teachers.extend([None] * (len(study['teachers']) - len(teachers)))
         self.data.setdefault('teacher_runs', [None] * len(study['teachers']))
         self.data.setdefault('runs', {})
+        if study.get('recordings'):
+            self.data.setdefault('recordings', {})
 
     def run(self, method: str, seed: int):
         for run in self.data['runs'].get(method, []):
@@ -256,7 +285,9 @@ class Results:
             sum(r.get('minutes', 0) for runs in self.data['runs'].values()
                 for r in runs) + sum(
                     t.get('minutes', 0)
-                    for t in self.data['teacher_runs'] if t), 1)
+                    for t in self.data['teacher_runs'] if t) + sum(
+                        r.get('minutes', 0)
+                        for r in self.data.get('recordings', {}).values()), 1)
         os.makedirs(osp.dirname(self.path), exist_ok=True)
         tmp = f'{self.path}.partial'
         with open(tmp, 'w') as f:
@@ -315,6 +346,11 @@ class Study:
                              osp.join(self.args.work_dir, self.name,
                                       'teachers', name)))
         shas = self.teacher_shas()
+        for label, cfg, _, _ in self.spec.get('recordings', ()):
+            if not self.recording_ready(label):
+                todo.append(('recording', label, 0, cfg,
+                             osp.join(self.args.work_dir, self.name,
+                                      'recordings', label.replace(' ', '_'))))
         for seed in self.args.seeds:
             for method, cfg in self.spec['methods']:
                 done = self.results.run(method, seed)
@@ -329,8 +365,27 @@ class Study:
 
     def needs_teachers(self, task) -> bool:
         kind, method = task[0], task[1]
-        return kind == 'method' and method not in self.spec.get(
-            'teacher_free', ())
+        return kind == 'recording' or (kind == 'method' and method not in
+                                       self.spec.get('teacher_free', ()))
+
+    def needs_recordings(self, task) -> bool:
+        return task[0] == 'method' and task[1] in self.spec.get(
+            'needs_recordings', ())
+
+    def recording_ready(self, label: str) -> bool:
+        """Whether a recording ran with the current teachers and its
+        trajectory (and published checkpoint) is here, complete."""
+        spec = {r[0]: r for r in self.spec['recordings']}[label]
+        record = self.results.data.get('recordings', {}).get(label)
+        manifest = osp.join(ROOT, spec[2], 'trajectory.json')
+        if record is None or record.get('teacher_sha256') != \
+                self.teacher_shas() or not osp.isfile(manifest):
+            return False
+        if spec[3] and not osp.isfile(osp.join(ROOT, spec[3])):
+            return False
+        with open(manifest) as f:
+            data = json.load(f)
+        return max(r['epoch'] for r in data['records']) == data['max_epochs']
 
     def finish(self, task, minutes: float) -> str:
         kind, key, seed, cfg, work_dir = task
@@ -343,6 +398,26 @@ class Study:
                 f'{work_dir}: the last validation is of epoch '
                 f'{metrics.get("step")}, not the last epoch {max_epochs}')
         machine = dict(threads=self.threads, jobs=self.args.jobs)
+        if kind == 'recording':
+            _, _, folder, publish = {r[0]: r
+                                     for r in self.spec['recordings']}[key]
+            if publish:
+                run_tool(
+                    osp.join('tools', 'model_converters', 'publish_model.py'),
+                    osp.join(work_dir, 'epoch_*.pth'), publish)
+            size = sum(
+                osp.getsize(p)
+                for p in glob.glob(osp.join(ROOT, folder, 'epoch_*.pth')))
+            self.results.data['recordings'][key] = dict(
+                config=cfg,
+                trajectory=folder,
+                trajectory_mb=round(size / 2**20, 1),
+                metrics=metrics,
+                teacher_sha256=self.teacher_shas(),
+                minutes=round(minutes, 1),
+                **machine)
+            self.results.save()
+            return f'recording {key}'
         if kind == 'teacher':
             ckpt = osp.join(ROOT, self.spec['teachers'][key][1])
             run_tool(
@@ -388,9 +463,12 @@ class Study:
         while todo or running:
             teachers_busy = any(t[0] == 'teacher' for t in todo) or any(
                 p.task[0] == 'teacher' for p in running.values())
+            recordings_busy = any(t[0] == 'recording' for t in todo) or any(
+                p.task[0] == 'recording' for p in running.values())
             ready = [
                 t for t in todo
-                if not (self.needs_teachers(t) and teachers_busy)
+                if not (self.needs_teachers(t) and teachers_busy) and not (
+                    self.needs_recordings(t) and recordings_busy)
             ]
             while ready and len(running) < self.args.jobs:
                 task = ready.pop(0)
