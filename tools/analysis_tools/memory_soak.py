@@ -77,7 +77,37 @@ def parse_args():
         default=500,
         help='validate every this many iterations')
     parser.add_argument('--out', help='write the report (JSON) here')
-    return parser.parse_args()
+    args = parser.parse_args()
+    check_args(parser, args)
+    return args
+
+
+def check_args(parser, args) -> None:
+    """Refuse, before anything runs, options that leave fewer than two RSS
+    samples after warm-up (the report compares the first with the last)."""
+    for name in ('iters', 'interval', 'batch_size', 'val_every'):
+        if getattr(args, name) < 1:
+            parser.error(f'--{name.replace("_", "-")} must be >= 1, got '
+                         f'{getattr(args, name)}.')
+    if args.warmup < 0:
+        parser.error(f'--warmup must be >= 0, got {args.warmup}.')
+
+    def samples_after_warmup(iters):
+        # RSSRecorder samples iteration 1 and every --interval iterations
+        return [
+            it for it in range(1, iters + 1)
+            if (it == 1 or it % args.interval == 0) and it >= args.warmup
+        ]
+
+    if len(samples_after_warmup(args.iters)) < 2:
+        needed = max(args.warmup, 1)
+        while len(samples_after_warmup(needed)) < 2:
+            needed += 1
+        parser.error(
+            f'--iters {args.iters} leaves fewer than two memory samples '
+            f'after --warmup {args.warmup} (samples every --interval '
+            f'{args.interval} iterations): nothing to compare. Use --iters '
+            f'>= {needed}, or a shorter --warmup.')
 
 
 def main():
