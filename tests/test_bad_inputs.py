@@ -18,6 +18,8 @@ KD = 'configs/kd/kd_r56_r8_cifar100.py'
 SLKD = 'configs/slkd/slkd_r56_r8_cifar100.py'
 AMTML = 'configs/amtml/amtml_r56+r110_r20_cifar100.py'
 STUDENT = 'configs/students/resnet8_cifar100.py'
+DKD = 'configs/dkd/dkd_r56_r8_cifar100.py'
+SLKD_TWO_STAGE = 'configs/slkd/slkd-two-stage_r32x4_r8x4_cifar100.py'
 
 
 def _train_main():
@@ -50,7 +52,10 @@ def _teacher_ckpt(tmp, arch='resnet56', num_classes=100, layout='mmslkd'):
 
 # ---------------------------------------------------------------- cases
 # Each case: (config, change(cfg, tmp) -> extra argv or None, [regexes the
-# message must match: the problem, then the fix]).
+# message must match: the problem, then the fix]). Teachers are random
+# (the explicit opt-in, teacher_ckpt='random') unless a case changes them;
+# an argv that starts with a .py file trains that config instead (a leaf
+# written by the case, inheriting the changed config, ./config.py).
 def unknown_type(cfg, tmp):
     cfg.model.architecture.backbone.type = 'mmslkd.CIFARResNett'
 
@@ -218,6 +223,193 @@ def bad_group_hint_key(cfg, tmp):
     cfg.model.distiller.group_hints.student_stage = [1, 2]
 
 
+# ------------------------------------------------ issue 13: silent runs
+def _cfg_options(*options):
+    """Values a config file cannot hold (nan, inf) come, as from a user,
+    through --cfg-options (MMEngine parses 'nan' and 'inf' as floats)."""
+    return ['--cfg-options', *options]
+
+
+def teacher_ckpt_not_set(cfg, tmp):
+    cfg.model.teacher_ckpt = None  # the algorithm bases' default
+
+
+def multi_teacher_ckpt_not_set(cfg, tmp):
+    next(iter(cfg.model.teachers.values())).ckpt = None
+
+
+def ce_weight_nan(cfg, tmp):
+    return _cfg_options('model.ce_weight=nan')
+
+
+def kd_weight_inf(cfg, tmp):
+    return _cfg_options('model.kd_weight=inf')
+
+
+def weight_as_string(cfg, tmp):
+    cfg.model.kd_weight = '0.9'
+
+
+def fusion_weights_nan(cfg, tmp):
+    return _cfg_options('model.fusion_weights=[nan,1.0]')
+
+
+def fixed_teacher_weights_nan(cfg, tmp):
+    cfg.model.teacher_weighting = dict(
+        type='FixedTeacherWeighting', weights=[0.5, 0.5])
+    return _cfg_options('model.teacher_weighting.weights=[nan,1.0]')
+
+
+def negative_tau_upstream(cfg, tmp):
+    cfg.model.distiller.distill_losses.loss_kd.tau = -4
+
+
+def zero_tau_slkd(cfg, tmp):
+    cfg.model.teacher_loss.tau = 0
+
+
+def negative_tau_multi_teacher(cfg, tmp):
+    cfg.model.distiller.distill_losses.loss_kd.tau = -5
+
+
+def negative_loss_weight(cfg, tmp):
+    cfg.model.distiller.distill_losses.loss_kd.loss_weight = -0.9
+
+
+def dkd_beta_nan(cfg, tmp):
+    return _cfg_options('model.distiller.distill_losses.loss_dkd.beta=nan')
+
+
+def hint_loss_weight_nan(cfg, tmp):
+    return _cfg_options('model.distiller.group_hints.loss.loss_weight=nan')
+
+
+def entropy_weighting_zero_tau(cfg, tmp):
+    cfg.model.teacher_weighting = dict(type='EntropyTeacherWeighting', tau=0)
+
+
+def adapter_negative_l2(cfg, tmp):
+    cfg.model.teacher_weighting.l2_weight = -0.1
+
+
+def two_stage_never_trains_student(cfg, tmp):
+    cfg.model.self_learning_teacher_epochs = cfg.train_cfg.max_epochs
+
+
+def two_stage_iteration_loop(cfg, tmp):
+    cfg.train_cfg = dict(by_epoch=False, max_iters=10, val_interval=5)
+
+
+def two_stage_fractional_epochs(cfg, tmp):
+    cfg.model.self_learning_teacher_epochs = 1.5
+    cfg.train_cfg.max_epochs = 3
+
+
+def load_from_other_model(cfg, tmp):
+    cfg.load_from = _teacher_ckpt(tmp, arch='resnet8x4')  # student: resnet8
+
+
+def load_from_classifier_into_kd(cfg, tmp):
+    cfg.load_from = _teacher_ckpt(tmp, arch='resnet8')  # no teacher inside
+
+
+def top_level_typo(cfg, tmp):
+    cfg['train_dataloder'] = dict(batch_size=8)
+
+
+def top_level_typo_cfg_options(cfg, tmp):
+    return _cfg_options('val_evaluater.topk=1')
+
+
+def mmcv1_key(cfg, tmp):
+    cfg['lr_config'] = dict(policy='step', step=[150, 180, 210])
+
+
+def checkpoint_hook_typo(cfg, tmp):
+    cfg.default_hooks.checkpoint.intervall = 1
+
+
+def freeze_hook_typo(cfg, tmp):
+    cfg.default_hooks.freeze_adapter.epochs = 1
+
+
+def logger_interval_zero(cfg, tmp):
+    cfg.default_hooks.logger.interval = 0
+
+
+def unknown_hook_type(cfg, tmp):
+    cfg.custom_hooks = [dict(type='NonFiniteGuardHok')]
+
+
+def train_cfg_typo(cfg, tmp):
+    cfg.train_cfg.max_epoch = 3
+
+
+def val_interval_zero(cfg, tmp):
+    cfg.train_cfg.val_interval = 0
+
+
+def max_epochs_zero(cfg, tmp):
+    cfg.train_cfg.max_epochs = 0
+
+
+def lr_nan(cfg, tmp):
+    return _cfg_options('optim_wrapper.optimizer.lr=nan')
+
+
+def lr_negative(cfg, tmp):
+    cfg.optim_wrapper.optimizer.lr = -0.05
+
+
+def momentum_as_string(cfg, tmp):
+    cfg.optim_wrapper.optimizer.momentum = '0.9'
+
+
+def clip_grad_nan(cfg, tmp):
+    return _cfg_options('optim_wrapper.clip_grad.max_norm=nan')
+
+
+def unknown_optimizer_type(cfg, tmp):
+    cfg.optim_wrapper.optimizer.type = 'SDG'
+
+
+def batch_larger_than_dataset(cfg, tmp):
+    cfg.train_dataloader.batch_size = 128  # the generated split has 96
+    cfg.train_dataloader.drop_last = True
+
+
+def batch_size_zero(cfg, tmp):
+    cfg.train_dataloader.batch_size = 0
+
+
+def duplicate_teacher_names(cfg, tmp):
+    leaf = tmp / 'leaf.py'
+    name = next(iter(cfg.model.teachers))
+    leaf.write_text(
+        "_base_ = ['./config.py']\n"
+        f"model = dict(teachers={{'{name}': dict(ckpt='random'),\n"
+        f"                       '{name}': dict(ckpt='random')}})\n")
+    return [str(leaf)]
+
+
+def num_teachers_mismatch(cfg, tmp):
+    cfg.model.teacher_weighting = dict(
+        type='UniformTeacherWeighting', num_teachers=3)
+
+
+def no_teachers(cfg, tmp):
+    cfg.model.teachers = dict()
+
+
+def teacher_name_not_identifier(cfg, tmp):
+    teachers = cfg.model.teachers
+    first = next(iter(teachers))
+    cfg.model.teachers = {
+        ('resnet-56' if name == first else name): spec
+        for name, spec in teachers.items()
+    }
+
+
 CASES = {
     'unknown type name':
     (KD, unknown_type, [r'CIFARResNett',
@@ -288,6 +480,96 @@ CASES = {
     ]),
     'bad group hints key': (AMTML, bad_group_hint_key,
                             [r'student_stage', r'student_stages']),
+    # -------------------------------------------- issue 13: silent runs
+    'teacher_ckpt not set (KD)': (KD, teacher_ckpt_not_set, [
+        r'model\.teacher_ckpt is not set', r"'random'"]),
+    'teacher_ckpt not set (SLKD)': (SLKD, teacher_ckpt_not_set, [
+        r'model\.teacher_ckpt is not set', r"'random'"]),
+    'teacher ckpt not set (multi-teacher)':
+    (AMTML, multi_teacher_ckpt_not_set,
+     [r'model\.teachers\.\w+\.ckpt is not set', r"'random'"]),
+    'ce_weight NaN': (SLKD, ce_weight_nan, [r'ce_weight', r'finite']),
+    'kd_weight infinite': (SLKD, kd_weight_inf, [r'kd_weight', r'finite']),
+    'weight given as a string': (SLKD, weight_as_string,
+                                 [r'kd_weight', r'without quotes']),
+    'NaN fusion weights': (SLKD, fusion_weights_nan,
+                           [r'fusion_weights', r'finite']),
+    'NaN fixed teacher weights': (AMTML, fixed_teacher_weights_nan,
+                                  [r'FixedTeacherWeighting', r'finite']),
+    'negative tau (KLDivergence)': (KD, negative_tau_upstream,
+                                    [r'loss_kd \(KLDivergence\)', r'> 0']),
+    'tau = 0 (SLKD teacher_loss)': (SLKD, zero_tau_slkd,
+                                    [r'teacher_loss', r'tau must be > 0']),
+    'negative tau (MultiTeacherKDLoss)':
+    (AMTML, negative_tau_multi_teacher,
+     [r'MultiTeacherKDLoss', r'tau must be > 0']),
+    'negative distillation loss_weight': (KD, negative_loss_weight,
+                                          [r'loss_weight', r'>= 0']),
+    'NaN DKD beta': (DKD, dkd_beta_nan, [r'DKDLoss', r'beta']),
+    'NaN hint loss weight': (AMTML, hint_loss_weight_nan,
+                             [r'NormalizedHintLoss', r'loss_weight']),
+    'entropy weighting tau = 0': (AMTML, entropy_weighting_zero_tau,
+                                  [r'EntropyTeacherWeighting', r'tau']),
+    'negative adapter l2_weight': (AMTML, adapter_negative_l2,
+                                   [r'l2_weight', r'>= 0']),
+    'two-stage SL-T epochs >= max_epochs':
+    (SLKD_TWO_STAGE, two_stage_never_trains_student,
+     [r'never starts', r'self_learning_teacher_epochs']),
+    'two-stage with an iteration loop': (SLKD_TWO_STAGE,
+                                         two_stage_iteration_loop,
+                                         [r'by epoch', r'by_epoch=True']),
+    'two-stage fractional epochs': (SLKD_TWO_STAGE,
+                                    two_stage_fractional_epochs,
+                                    [r'self_learning_teacher_epochs',
+                                     r'integer']),
+    'load_from a checkpoint of another model':
+    (STUDENT, load_from_other_model,
+     [r'does not fit the model', r'Shape mismatches']),
+    'load_from a classifier into a distillation model':
+    (KD, load_from_classifier_into_kd,
+     [r'does not fit the model', r'Missing in checkpoint: architecture\.']),
+    'top-level key typo': (STUDENT, top_level_typo,
+                           [r"'train_dataloder'",
+                            r"Did you mean 'train_dataloader'"]),
+    'top-level key typo in --cfg-options':
+    (STUDENT, top_level_typo_cfg_options,
+     [r"'val_evaluater'", r"Did you mean 'val_evaluator'"]),
+    'MMCV 1.x key': (STUDENT, mmcv1_key, [r'lr_config', r'param_scheduler']),
+    'checkpoint hook argument typo': (STUDENT, checkpoint_hook_typo, [
+        r"no argument 'intervall'", r"Did you mean 'interval'"]),
+    'hook argument typo (FreezeModulesHook)': (AMTML, freeze_hook_typo, [
+        r"no argument 'epochs'", r"Did you mean 'epoch'"]),
+    'logger interval 0': (STUDENT, logger_interval_zero,
+                          [r'interval=0', r'positive interval']),
+    'unknown hook type': (STUDENT, unknown_hook_type,
+                          [r'NonFiniteGuardHok',
+                           r"Did you mean 'NonFiniteGuardHook'"]),
+    'train_cfg key typo': (STUDENT, train_cfg_typo,
+                           [r"'max_epoch'", r"Did you mean 'max_epochs'"]),
+    'val_interval 0': (STUDENT, val_interval_zero,
+                       [r'val_interval', r'> 0']),
+    'max_epochs 0': (STUDENT, max_epochs_zero, [r'max_epochs', r'> 0']),
+    'lr NaN': (STUDENT, lr_nan, [r'optim_wrapper\.optimizer\.lr', r'finite']),
+    'negative lr': (STUDENT, lr_negative,
+                    [r'optim_wrapper\.optimizer\.lr', r'> 0']),
+    'momentum given as a string': (STUDENT, momentum_as_string,
+                                   [r'momentum', r'without quotes']),
+    'NaN gradient clipping norm': (STUDENT, clip_grad_nan,
+                                   [r'clip_grad\.max_norm', r'finite']),
+    'unknown optimizer type': (STUDENT, unknown_optimizer_type,
+                               [r"'SDG'", r"Did you mean 'SGD'"]),
+    'batch larger than the dataset with drop_last':
+    (STUDENT, batch_larger_than_dataset,
+     [r'0 iterations', r'drop_last=False']),
+    'batch_size 0': (STUDENT, batch_size_zero, [r'batch_size', r'> 0']),
+    'duplicate teacher names in a dict literal':
+    (AMTML, duplicate_teacher_names,
+     [r'same key twice', r'leaf\.py:2']),
+    'num_teachers disagrees with the teachers':
+    (AMTML, num_teachers_mismatch, [r'num_teachers = 3', r'same name']),
+    'no teachers': (AMTML, no_teachers, [r'at least one teacher']),
+    'teacher name not an identifier': (AMTML, teacher_name_not_identifier,
+                                       [r'resnet-56', r'identifiers']),
 }
 
 
@@ -308,13 +590,15 @@ def test_bad_input_fails_early_and_clearly(case, tmp_path, tiny_cfg,
     work_dir = str(tmp_path / 'work')
     cfg = tiny_cfg(config, cifar100_root, work_dir)
     if cfg.model.get('teacher_ckpt'):
-        cfg.model.teacher_ckpt = None
+        cfg.model.teacher_ckpt = 'random'
     for spec in (cfg.model.get('teachers') or {}).values():
-        spec.ckpt = None
+        spec.ckpt = 'random'
     monkeypatch.setattr(os, 'environ', dict(os.environ))
     argv = change(cfg, tmp_path) or []
     config_file = str(tmp_path / 'config.py')
     cfg.dump(config_file)
+    if argv and argv[0].endswith('.py'):
+        config_file = argv.pop(0)
     monkeypatch.setattr(
         sys, 'argv', ['train.py', config_file, '--work-dir', work_dir] + argv)
 
@@ -341,4 +625,105 @@ def test_bad_input_fails_early_and_clearly(case, tmp_path, tiny_cfg,
 
 
 def test_the_catalogue_is_complete():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 70
+
+# ------------------------------------------ validated where they are defined
+def _losses_and_rules():
+    from mmslkd.models.losses import (FeatureGroundedICCRegularizer,
+                                      InterClassCorrelationLoss,
+                                      MultiTeacherAngleLoss,
+                                      MultiTeacherKDLoss, NormalizedHintLoss,
+                                      SpreadICCRegularizer,
+                                      TolerantCrossEntropyLoss)
+    from mmslkd.models.teacher_weighting import (EntropyTeacherWeighting,
+                                                 FixedTeacherWeighting,
+                                                 LatentAdapterWeighting)
+    nan, inf = float('nan'), float('inf')
+    return [
+        (MultiTeacherKDLoss, dict(tau=0), 'tau must be > 0'),
+        (MultiTeacherKDLoss, dict(loss_weight=nan), 'loss_weight'),
+        (MultiTeacherAngleLoss, dict(tau=-1), 'tau must be > 0'),
+        (NormalizedHintLoss, dict(loss_weight=-1), 'loss_weight must be >= 0'),
+        (InterClassCorrelationLoss, dict(tau=inf), 'tau must be a finite'),
+        (SpreadICCRegularizer, dict(tau=0), 'tau must be > 0'),
+        (FeatureGroundedICCRegularizer,
+         dict(num_classes=10, in_channels=4, loss_weight=nan), 'loss_weight'),
+        (TolerantCrossEntropyLoss, dict(eta=nan), 'eta'),
+        (EntropyTeacherWeighting, dict(num_teachers=2, tau=nan), 'tau'),
+        (LatentAdapterWeighting, dict(
+            num_teachers=2, in_channels=4, l2_weight=inf), 'l2_weight'),
+        (FixedTeacherWeighting, dict(num_teachers=2, weights=[nan, 1.0]),
+         'must be finite'),
+        (FixedTeacherWeighting, dict(num_teachers=2, weights=[inf, 0.0]),
+         'must be finite'),
+    ]
+
+
+@pytest.mark.parametrize('index', range(12))
+def test_options_are_validated_where_defined(index):
+    """Our losses and weighting rules check their own numeric options, so
+    a bad value fails however the module is built (not only in tools)."""
+    cls, kwargs, message = _losses_and_rules()[index]
+    with pytest.raises((ValueError, TypeError), match=message):
+        cls(**kwargs)
+
+
+def test_number_checks_test_finiteness_first():
+    from mmslkd.utils import check_number, check_weights
+    nan = float('nan')
+    for kwargs in (dict(), dict(positive=True), dict(non_negative=True)):
+        with pytest.raises(ValueError, match='finite'):
+            check_number('w', nan, **kwargs)
+    with pytest.raises(TypeError, match='without quotes'):
+        check_number('w', '0.5')
+    with pytest.raises(TypeError, match='must be a number'):
+        check_number('w', True)
+    with pytest.raises(TypeError, match='integer'):
+        check_number('epochs', 2.0, integer=True)
+    assert check_number('w', 0, non_negative=True) == 0
+    assert check_weights('w', [0.25, 0.75], sum_to_one=True).tolist() == [
+        0.25, 0.75
+    ]
+
+
+def test_teacher_checkpoint_opt_in_is_explicit(tmp_path):
+    """A teacher built from a config needs a checkpoint or the explicit
+    'random'; a teacher passed as a built module carries its own weights."""
+    from mmslkd.models.algorithms import (MultiTeacherDistill,
+                                          SelfLearningTeacherDistill)
+    from mmslkd.registry import MODELS
+    from mmslkd.utils import load_teacher_checkpoint
+    classifier = dict(
+        type='mmpretrain.ImageClassifier',
+        backbone=dict(type='mmslkd.CIFARResNet', arch='resnet8'),
+        neck=dict(type='mmpretrain.GlobalAveragePooling'),
+        head=dict(
+            type='mmpretrain.LinearClsHead', num_classes=10, in_channels=64))
+    with pytest.raises(ValueError, match=r"teacher_ckpt is not set.*'random'"):
+        SelfLearningTeacherDistill(architecture=classifier, teacher=classifier)
+    model = SelfLearningTeacherDistill(
+        architecture=classifier, teacher=classifier, teacher_ckpt='random')
+    built = MODELS.build(classifier)
+    SelfLearningTeacherDistill(
+        architecture=classifier,
+        teacher=built,
+        self_learning_teacher=classifier)  # no checkpoint needed
+    distiller = dict(
+        type='MultiTeacherDistiller',
+        teacher_recorders=dict(
+            logits=dict(type='ModuleOutputs', source='head.fc')))
+    with pytest.raises(ValueError, match=r'teachers\.t0\.ckpt is not set'):
+        MultiTeacherDistill(
+            architecture=classifier,
+            teachers=dict(t0=dict(model=classifier)),
+            distiller=distiller)
+    MultiTeacherDistill(
+        architecture=classifier,
+        teachers=dict(t0=dict(model=built)),
+        distiller=distiller,
+        teacher_weighting=None)
+    # 'random' loads nothing, through MMRazor's loader too
+    before = {k: v.clone() for k, v in model.teacher.state_dict().items()}
+    assert load_teacher_checkpoint(model.teacher, 'random') == {}
+    for key, value in model.teacher.state_dict().items():
+        assert torch.equal(value, before[key])

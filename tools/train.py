@@ -16,6 +16,7 @@ import mmslkd  # noqa: F401
 from mmengine.config import Config, DictAction
 
 from mmslkd.utils import (CheckpointError, build_runner, check_launcher_env,
+                          check_runner_before_train, check_train_config,
                           find_resumable_checkpoint, is_complete_checkpoint,
                           launcher_world_size, resolve_dist_backend,
                           safe_torch_load, split_total_batch)
@@ -153,7 +154,9 @@ def main():
     args = parse_args()
     check_launcher_env(args.launcher)
     cfg, batch_line = load_config(args)
+    check_train_config(cfg)  # fail before building what would train wrong
     runner = build_runner(cfg)
+    check_runner_before_train(runner)
     runner.logger.info(batch_line)
     runner.train()
 

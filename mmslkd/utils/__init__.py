@@ -5,8 +5,10 @@ from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
                          find_resumable_checkpoint, is_complete_checkpoint,
                          load_checkpoint_strictly, load_teacher_checkpoint,
                          safe_torch_load)
+from .config_check import check_train_config
 from .launcher import (check_launcher_env, launcher_world_size,
                        split_total_batch)
+from .runner_check import check_runner_before_train
 from .setup_env import register_all_modules, resolve_dist_backend
 from .validation import (RANDOM_TEACHER, check_loss_options, check_number,
                          check_weights, require_teacher_checkpoint)
@@ -18,7 +20,7 @@ __all__ = [
     'find_resumable_checkpoint', 'explain_build_error',
     'load_checkpoint_strictly', 'build_runner', 'drop_teacher_checkpoints',
     'launcher_world_size', 'split_total_batch', 'resolve_dist_backend',
-    'RANDOM_TEACHER',
+    'check_train_config', 'check_runner_before_train', 'RANDOM_TEACHER',
     'check_number', 'check_weights', 'check_loss_options',
     'require_teacher_checkpoint'
 ]

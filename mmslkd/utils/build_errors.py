@@ -28,6 +28,27 @@ def _registered_names() -> List[str]:
     return names
 
 
+def _names_in_registry(label: str) -> List[str]:
+    """Every name registered in the registry an error names (``'scope::
+    name'``, e.g. ``'mmengine::optimizer'``), in all its scopes."""
+    import mmengine.registry as root
+    from mmengine.registry import Registry
+    name = label.split('::')[-1]
+    names = []
+
+    def visit(registry):
+        names.extend(registry.module_dict)
+        names.extend(f'{registry.scope}.{k}' for k in registry.module_dict)
+        for child in registry.children.values():
+            visit(child)
+
+    for value in vars(root).values():
+        if isinstance(value, Registry) and value.name == name and \
+                value.parent is None:
+            visit(value)
+    return names
+
+
 def _find_class(name: str):
     for _, registry in _model_registries():
         if name in registry.module_dict:
@@ -68,10 +89,11 @@ def explain_build_error(err: BaseException) -> Optional[Exception]:
             f'{listing} Fix or remove that key in the config.')
     found = re.search(r'([\w.]+) is not in the (\S+) registry', message)
     if found:
-        name = found.group(1)
+        name, registry = found.groups()
+        candidates = _names_in_registry(registry) or _registered_names()
         return KeyError(
             f'Unknown type {name!r}: nothing of that name is registered.'
-            f'{_suggest(name, _registered_names())} Fix `type` in the '
+            f'{_suggest(name, candidates)} Fix `type` in the '
             'config (a scope prefix such as mmslkd., mmrazor. or mmpretrain. '
             'selects the registry), or import the module that registers it '
             '(custom_imports).')

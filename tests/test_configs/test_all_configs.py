@@ -8,6 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from mmslkd.registry import MODELS
+from mmslkd.utils import check_train_config
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -62,16 +63,17 @@ def test_expressive_and_two_teacher_configs():
 def test_config_builds(config):
     cfg = Config.fromfile(osp.join(REPO, config))
     assert cfg.default_scope == 'mmslkd'
+    check_train_config(cfg)  # no false alarm on a shipped config
     for key in ('train_dataloader', 'val_dataloader', 'val_evaluator',
                 'optim_wrapper', 'param_scheduler', 'train_cfg', 'val_cfg'):
         assert cfg.get(key) is not None, key
     model_cfg = cfg.model
     if 'teacher_ckpt' in model_cfg:
         assert model_cfg.teacher_ckpt, 'distillation needs a teacher'
-        model_cfg.teacher_ckpt = None
+        model_cfg.teacher_ckpt = 'random'
     for teacher in model_cfg.get('teachers', {}).values():
         assert teacher.ckpt, 'distillation needs teachers'
-        teacher.ckpt = None
+        teacher.ckpt = 'random'
     model_cfg.data_preprocessor = cfg.data_preprocessor
     with DefaultScope.overwrite_default_scope('mmslkd'):
         model = MODELS.build(model_cfg)
