@@ -28,7 +28,7 @@ __all__ = [
     'CheckpointError', 'safe_torch_load', 'extract_state_dict',
     'load_teacher_checkpoint', 'describe_state_dict_mismatch',
     'is_complete_checkpoint', 'find_resumable_checkpoint',
-    'load_checkpoint_strictly'
+    'load_checkpoint_strictly', 'check_resumable_checkpoint'
 ]
 
 #: environment variable that explicitly allows unpickling arbitrary objects
@@ -39,12 +39,46 @@ class CheckpointError(RuntimeError):
     """A checkpoint file is missing, unreadable or does not fit a model."""
 
 
-def safe_torch_load(filename: str, map_location=None) -> object:
+def _not_a_file_message(filename: str) -> Optional[str]:
+    """Why ``filename`` cannot be a checkpoint file at all (a folder, or a
+    file that is neither a torch zip archive nor a pickle), or None."""
+    if osp.isdir(filename):
+        inside = sorted(
+            osp.basename(f) for f in glob.glob(osp.join(filename, '*.pth')))
+        return (f'{filename!r} is a directory, not a checkpoint file. Name '
+                'a checkpoint file' +
+                (f' (it holds {_format_keys(inside, 4)})' if inside else '') +
+                '; to resume the newest complete checkpoint of a work dir, '
+                'give --resume without a path (with --work-dir DIR).')
+    if not osp.isfile(filename):
+        return None
+    with open(filename, 'rb') as f:
+        head = f.read(64)
+    if head.startswith(b'PK') or head.startswith(b'\x80') or not head:
+        return None  # a zip archive, a pickle, or empty (corrupt)
+    try:
+        text = head.decode('utf-8')
+    except UnicodeDecodeError:
+        text = None
+    kind = (f'a text file (it starts with {text.splitlines()[0][:40]!r})'
+            if text and text.strip() else 'neither a torch checkpoint (zip '
+            'archive) nor a pickle')
+    return (f'{filename!r} is not a checkpoint: it is {kind}. Check the path '
+            '(teacher_ckpt / load_from / --resume / the tested checkpoint); '
+            'a checkpoint is a .pth file written by torch.save (e.g. '
+            'work_dirs/<run>/epoch_N.pth). If you meant the newest '
+            'checkpoint named in a work dir\'s last_checkpoint file, give '
+            '--resume without a path.')
+
+
+def safe_torch_load(filename: str, map_location=None, mmap: bool = False):
     """Load a checkpoint file with torch's weights-only unpickler.
 
     Args:
         filename (str): Path of a local checkpoint file.
         map_location: Same as :func:`torch.load`.
+        mmap (bool): Map the tensors' storage from the file instead of
+            reading it (cheap when only a few entries are needed).
 
     Returns:
         object: Whatever the file holds (usually a dict).
@@ -56,6 +90,9 @@ def safe_torch_load(filename: str, map_location=None) -> object:
             files the user trusts).
     """
     filename = osp.expanduser(str(filename))
+    not_a_file = _not_a_file_message(filename)
+    if not_a_file:
+        raise CheckpointError(not_a_file)
     if not osp.isfile(filename):
         raise CheckpointError(
             f'Checkpoint file {filename!r} does not exist. Check the path '
@@ -64,7 +101,10 @@ def safe_torch_load(filename: str, map_location=None) -> object:
             'tools/model_converters/).')
     try:
         return torch.load(
-            filename, map_location=map_location, weights_only=True)
+            filename,
+            map_location=map_location,
+            weights_only=True,
+            mmap=mmap or None)
     except pickle.UnpicklingError as err:
         if 'Weights only load failed' in str(err):
             if os.environ.get(TRUST_ENV) == '1':
@@ -85,7 +125,9 @@ def safe_torch_load(filename: str, map_location=None) -> object:
                 '--trust-pickled-checkpoints). Details: '
                 f'{str(err).splitlines()[0]}') from err
         raise CheckpointError(_corrupt_message(filename, err)) from err
-    except (RuntimeError, EOFError, ValueError, OSError) as err:
+    except (RuntimeError, EOFError, ValueError, OSError, KeyError, IndexError,
+            TypeError, AttributeError) as err:
+        # (a damaged legacy pickle fails in torch's reader with any of them)
         raise CheckpointError(_corrupt_message(filename, err)) from err
 
 
@@ -279,12 +321,85 @@ def _checkpoint_number(filename: str) -> int:
     return int(match.group(1)) if match else -1
 
 
+def _newest_first(paths: List[str]) -> List[str]:
+    """Order a work dir's ``epoch_N.pth`` / ``iter_N.pth`` newest first: by
+    N (numeric, not lexical), or by modification time where both kinds
+    are present (epoch and iteration numbers do not compare)."""
+    kinds = {osp.basename(p).split('_')[0] for p in paths}
+    if len(kinds) > 1:
+        return sorted(
+            paths,
+            key=lambda p: (osp.getmtime(p), _checkpoint_number(p)),
+            reverse=True)
+    return sorted(paths, key=_checkpoint_number, reverse=True)
+
+
+def _same_folder(path: str, folder: str) -> bool:
+    return osp.realpath(osp.dirname(osp.abspath(path))) == osp.realpath(
+        osp.abspath(folder))
+
+
+#: what a checkpoint that training wrote holds, and resuming reads
+RESUME_KEYS = ('state_dict', 'meta', 'message_hub', 'optimizer')
+
+
+def _resume_problem(filename: str) -> Optional[str]:
+    """Why a complete checkpoint cannot be resumed, or None."""
+    checkpoint = safe_torch_load(filename, 'cpu', mmap=True)
+    if not isinstance(checkpoint, dict):
+        return (f'{filename!r} cannot be resumed: it holds a '
+                f'{type(checkpoint).__name__}, not a training checkpoint.')
+    meta = checkpoint.get('meta')
+    missing = [k for k in RESUME_KEYS if k not in checkpoint]
+    has_position = isinstance(meta, dict) and 'epoch' in meta and \
+        'iter' in meta
+    if not missing and has_position:
+        return None
+    if not missing:
+        missing = ['meta.epoch / meta.iter']
+    return (f'{filename!r} cannot be resumed: it has '
+            f'{_format_keys(sorted(map(str, checkpoint)), 4)} but no '
+            f'{", ".join(missing)}. It holds weights only (a teacher, '
+            'published or converted checkpoint), not a checkpoint that '
+            'training wrote, so there is no optimizer state, schedule or '
+            'iteration to continue from. To train from these weights, use '
+            f'load_from (--cfg-options load_from={filename}) without '
+            '--resume; to continue a run, resume from a checkpoint in its '
+            'work dir (epoch_N.pth / iter_N.pth).')
+
+
+def check_resumable_checkpoint(filename: str) -> None:
+    """Fail before training unless ``filename`` is a complete checkpoint
+    that training wrote (weights, optimizer, message hub, epoch and
+    iteration), so that ``--resume`` can continue from it.
+
+    Args:
+        filename (str): The checkpoint given to ``--resume``.
+
+    Raises:
+        CheckpointError: It is missing, not a file, damaged, or a
+            weights-only checkpoint; the message names the fix.
+    """
+    if not is_complete_checkpoint(filename):
+        safe_torch_load(filename)  # raises, naming the problem
+        raise CheckpointError(
+            f'--resume {filename!r} is not a complete checkpoint (not an '
+            'intact torch zip archive, as training writes them).')
+    problem = _resume_problem(filename)
+    if problem:
+        raise CheckpointError(problem)
+
+
 def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     """The newest complete checkpoint of a run, to resume from.
 
-    Candidates are the file named in ``work_dir/last_checkpoint`` and every
-    ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``, newest first; the
-    first complete one wins (a newer damaged one is reported in a warning).
+    Candidates are this work dir's ``epoch_N.pth`` / ``iter_N.pth``, newest
+    first, with the one that ``work_dir/last_checkpoint`` names (the last
+    one saved) in front when it is in this work dir; the first complete
+    training checkpoint wins (newer damaged or weights-only ones are
+    reported in a warning). A ``last_checkpoint`` that names a file in
+    another folder (a copied or moved work dir) is followed only when this
+    work dir has no complete checkpoint of its own, with a warning.
 
     Args:
         work_dir (str): The run's work dir.
@@ -295,31 +410,50 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     Raises:
         CheckpointError: Checkpoints exist, but none is complete.
     """
-    candidates = sorted(
+    candidates = _newest_first(
         glob.glob(osp.join(work_dir, 'epoch_*.pth')) +
-        glob.glob(osp.join(work_dir, 'iter_*.pth')),
-        key=_checkpoint_number,
-        reverse=True)
+        glob.glob(osp.join(work_dir, 'iter_*.pth')))
+    elsewhere = None
     pointer = osp.join(work_dir, 'last_checkpoint')
     if osp.isfile(pointer):
         with open(pointer) as f:
             named = f.read().strip()
-        if named in candidates:
-            candidates.remove(named)
         if named and osp.isfile(named):
-            candidates.insert(0, named)
-    damaged = []
+            if _same_folder(named, work_dir):
+                candidates = [named] + [
+                    c for c in candidates
+                    if osp.realpath(c) != osp.realpath(named)
+                ]
+            else:
+                elsewhere = named
+    skipped = []
     for candidate in candidates:
-        if is_complete_checkpoint(candidate):
-            if damaged:
-                warnings.warn(
-                    f'Skipping damaged checkpoint(s) {damaged} (truncated or '
-                    f'corrupt); resuming from {candidate!r}.')
-            return candidate
-        damaged.append(candidate)
-    if damaged:
+        if not is_complete_checkpoint(candidate):
+            skipped.append(f'{candidate!r} (truncated or corrupt)')
+            continue
+        if _resume_problem(candidate):
+            skipped.append(f'{candidate!r} (weights only, no training state)')
+            continue
+        if skipped:
+            warnings.warn(f'Skipping damaged checkpoint(s) '
+                          f'{", ".join(skipped)}; resuming from '
+                          f'{candidate!r}.')
+        if elsewhere:
+            warnings.warn(
+                f'{pointer} names {elsewhere!r}, in another folder (a copied '
+                'or moved work dir?); resuming from this work dir\'s newest '
+                f'complete checkpoint {candidate!r} instead.')
+        return candidate
+    if elsewhere and is_complete_checkpoint(elsewhere) and \
+            not _resume_problem(elsewhere):
+        warnings.warn(
+            f'{work_dir!r} has no complete checkpoint of its own; resuming '
+            f'from {elsewhere!r}, in another folder, which its '
+            'last_checkpoint names. Give --resume PATH to choose another.')
+        return elsewhere
+    if skipped:
         raise CheckpointError(
             f'No complete checkpoint to resume from in {work_dir!r}: '
-            f'{damaged} are all truncated or corrupt. Remove them to start '
-            'over, or resume from a copy with --resume PATH.')
+            f'{", ".join(skipped)}. Remove them to start over, or resume '
+            'from a copy with --resume PATH.')
     return None

@@ -200,7 +200,12 @@ def test_resume_options_pick_complete_checkpoints(tmp_path, tiny_cfg,
     assert cfg.resume is False and cfg.load_from is None
     # the newest complete checkpoint, not a damaged newer one
     good = tmp_path / 'epoch_1.pth'
-    torch.save(dict(state_dict={}), good)
+    torch.save(
+        dict(
+            state_dict={},
+            meta=dict(epoch=1, iter=6),
+            message_hub={},
+            optimizer={}), good)
     damaged = tmp_path / 'epoch_2.pth'
     damaged.write_bytes(good.read_bytes()[:40])
     (tmp_path / 'last_checkpoint').write_text(str(damaged))
@@ -210,3 +215,14 @@ def test_resume_options_pick_complete_checkpoints(tmp_path, tiny_cfg,
     # an explicit damaged checkpoint is an error naming it
     with pytest.raises(Exception, match='epoch_2.pth.*truncated or corrupt'):
         train_tool.merge_args(config(), options('--resume', str(damaged)))
+    # a teacher's (weights-only) checkpoint: not resumable, say load_from
+    teacher = tmp_path / 'teacher.pth'
+    torch.save(dict(state_dict={}, meta={}), teacher)
+    with pytest.raises(Exception, match='cannot be resumed.*load_from'):
+        train_tool.merge_args(config(), options('--resume', str(teacher)))
+    # the work dir itself, or its last_checkpoint pointer file
+    with pytest.raises(Exception, match='is a directory'):
+        train_tool.merge_args(config(), options('--resume', str(tmp_path)))
+    with pytest.raises(Exception, match='is not a checkpoint: it is a text'):
+        train_tool.merge_args(
+            config(), options('--resume', str(tmp_path / 'last_checkpoint')))

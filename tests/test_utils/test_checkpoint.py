@@ -62,8 +62,16 @@ def test_teacher_mismatch_lists_keys_and_shapes(tmp_path):
         assert torch.equal(a, b)
 
 
-def _save(path, value):
-    torch.save(dict(state_dict=dict(w=torch.full((64, ), value))), path)
+def _save(path, value, **entries):
+    """A checkpoint as training writes it (weights, meta, optimizer, message
+    hub), or with ``entries`` instead."""
+    checkpoint = dict(
+        state_dict=dict(w=torch.full((64, ), value)),
+        meta=dict(epoch=int(value), iter=6 * int(value)),
+        message_hub=dict(log_scalars={}),
+        optimizer=dict(state={}, param_groups=[]))
+    checkpoint.update(entries)
+    torch.save({k: v for k, v in checkpoint.items() if v is not None}, path)
 
 
 def test_resumable_checkpoint_skips_a_damaged_newest(tmp_path):
@@ -161,3 +169,85 @@ def test_trusted_pickle_needs_an_explicit_opt_in(tmp_path, monkeypatch):
     monkeypatch.setenv('MMSLKD_TRUST_PICKLED_CHECKPOINTS', '1')
     with pytest.warns(UserWarning, match='weights_only=False'):
         assert safe_torch_load(path)['meta'].epoch == 3
+
+
+def test_text_file_or_folder_given_as_checkpoint(tmp_path):
+    text = tmp_path / 'epoch_3.pth'
+    text.write_text('/work_dirs/run/epoch_3.pth\n')  # e.g. last_checkpoint
+    with pytest.raises(CheckpointError) as err:
+        safe_torch_load(str(text))
+    assert "is not a checkpoint: it is a text file (it starts with " \
+        "'/work_dirs/run/epoch_3.pth')" in str(err.value)
+    assert '--resume without a path' in str(err.value)
+    binary = tmp_path / 'weights.bin'
+    binary.write_bytes(bytes(range(200, 256)) * 4)
+    with pytest.raises(CheckpointError, match='neither a torch checkpoint'):
+        safe_torch_load(str(binary))
+    folder = tmp_path / 'run'
+    folder.mkdir()
+    _save(folder / 'epoch_1.pth', 1)
+    with pytest.raises(CheckpointError) as err:
+        safe_torch_load(str(folder))
+    assert 'is a directory, not a checkpoint file' in str(err.value)
+    assert 'it holds epoch_1.pth' in str(err.value)
+
+
+def test_weights_only_checkpoint_cannot_be_resumed(tmp_path):
+    from mmslkd.utils import (check_resumable_checkpoint,
+                              find_resumable_checkpoint)
+    trained = tmp_path / 'epoch_1.pth'
+    _save(trained, 1)
+    check_resumable_checkpoint(str(trained))
+    teacher = tmp_path / 'epoch_2.pth'  # e.g. a published teacher
+    _save(teacher, 2, message_hub=None, optimizer=None)
+    with pytest.raises(CheckpointError) as err:
+        check_resumable_checkpoint(str(teacher))
+    message = str(err.value)
+    assert 'cannot be resumed: it has meta, state_dict but no message_hub, ' \
+        'optimizer' in message
+    assert f'load_from (--cfg-options load_from={teacher}) without ' \
+        '--resume' in message
+    # resuming the work dir passes over it to the training checkpoint
+    with pytest.warns(UserWarning, match='epoch_2.pth.*weights only'):
+        assert find_resumable_checkpoint(str(tmp_path)) == str(trained)
+
+
+def test_last_checkpoint_in_another_folder(tmp_path):
+    import os
+
+    from mmslkd.utils import find_resumable_checkpoint
+    other, own = tmp_path / 'other_run', tmp_path / 'this_run'
+    other.mkdir()
+    own.mkdir()
+    _save(other / 'epoch_5.pth', 5)
+    # a work dir copied from another run: its pointer names the original
+    (own / 'last_checkpoint').write_text(str(other / 'epoch_5.pth'))
+    with pytest.warns(UserWarning, match='no complete checkpoint of its own'):
+        found = find_resumable_checkpoint(str(own))
+    assert found == str(other / 'epoch_5.pth')
+    _save(own / 'epoch_6.pth', 6)
+    with pytest.warns(UserWarning, match='in another folder'):
+        assert find_resumable_checkpoint(str(own)) == str(own / 'epoch_6.pth')
+    # epoch and iteration checkpoints in one work dir: the last written
+    _save(own / 'iter_40.pth', 7)
+    os.utime(own / 'epoch_6.pth', (1e9, 1e9))
+    (own / 'last_checkpoint').unlink()
+    assert find_resumable_checkpoint(str(own)) == str(own / 'iter_40.pth')
+
+
+def test_atomic_backend_removes_stale_partial_files(tmp_path):
+    import os
+
+    from mmengine.fileio import get_file_backend
+
+    from mmslkd.engine.fileio import AtomicLocalBackend
+    stale = tmp_path / 'epoch_3.pth.partial'  # a save killed by SIGKILL
+    stale.write_bytes(b'half a checkpoint')
+    os.utime(stale, (1e9, 1e9))
+    live = tmp_path / 'best.pth.partial'  # another process writing now
+    live.write_bytes(b'being written')
+    backend = get_file_backend(
+        str(tmp_path), backend_args=dict(backend='atomic_local'))
+    AtomicLocalBackend._cleaned.discard(str(tmp_path))
+    backend.put(b'data', str(tmp_path / 'epoch_4.pth'))
+    assert sorted(os.listdir(tmp_path)) == ['best.pth.partial', 'epoch_4.pth']

@@ -1,4 +1,4 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-from .atomic_local_backend import AtomicLocalBackend
+from .atomic_local_backend import AtomicLocalBackend, remove_stale_partials
 
-__all__ = ['AtomicLocalBackend']
+__all__ = ['AtomicLocalBackend', 'remove_stale_partials']
