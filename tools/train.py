@@ -15,11 +15,11 @@ import mmslkd  # noqa: F401
 # isort: on
 from mmengine.config import Config, DictAction
 
-from mmslkd.utils import (CheckpointError, build_runner, check_launcher_env,
+from mmslkd.utils import (build_runner, check_launcher_env,
+                          check_resumable_checkpoint,
                           check_runner_before_train, check_train_config,
-                          find_resumable_checkpoint, is_complete_checkpoint,
-                          launcher_world_size, resolve_dist_backend,
-                          safe_torch_load, split_total_batch)
+                          find_resumable_checkpoint, launcher_world_size,
+                          resolve_dist_backend, split_total_batch)
 
 
 def parse_args():
@@ -129,10 +129,8 @@ def merge_args(cfg: Config, args) -> Config:
         if cfg.load_from is None:
             cfg.resume = False
     elif args.resume is not None:
-        if not is_complete_checkpoint(args.resume):
-            safe_torch_load(args.resume)  # raises, naming the problem
-            raise CheckpointError(
-                f'--resume {args.resume!r} is not a complete checkpoint.')
+        # a complete checkpoint that training wrote (not a teacher's)
+        check_resumable_checkpoint(args.resume)
         cfg.resume = True
         cfg.load_from = args.resume
     return cfg

@@ -1,6 +1,7 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 from .build_errors import build_runner, explain_build_error
-from .checkpoint import (CheckpointError, describe_state_dict_mismatch,
+from .checkpoint import (CheckpointError, check_resumable_checkpoint,
+                         describe_state_dict_mismatch,
                          drop_teacher_checkpoints, extract_state_dict,
                          find_resumable_checkpoint, is_complete_checkpoint,
                          load_checkpoint_strictly, load_teacher_checkpoint,
@@ -22,5 +23,5 @@ __all__ = [
     'launcher_world_size', 'split_total_batch', 'resolve_dist_backend',
     'check_train_config', 'check_runner_before_train', 'RANDOM_TEACHER',
     'check_number', 'check_weights', 'check_loss_options',
-    'require_teacher_checkpoint'
+    'require_teacher_checkpoint', 'check_resumable_checkpoint'
 ]
