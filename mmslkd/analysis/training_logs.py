@@ -1,5 +1,7 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
-"""Read the scalar logs MMEngine writes for a run (``vis_data/scalars.json``)
+"""Read the scalar logs MMEngine writes for a run (``vis_data/scalars.json``
+of ``LocalVisBackend``, or the TensorBoard event files of
+``TensorboardVisBackend``, which need the optional ``tensorboard`` package)
 into per-network accuracy curves and per-term loss curves.
 
 MMPretrain's ``load_json_log`` tells training records from validation ones by
@@ -16,8 +18,11 @@ from collections import OrderedDict
 from typing import Dict, List, Tuple
 
 __all__ = [
-    'find_scalar_logs', 'load_training_log', 'accuracy_curves', 'loss_curves'
+    'find_scalar_logs', 'find_tensorboard_logs', 'read_tensorboard_scalars',
+    'load_training_log', 'accuracy_curves', 'loss_curves'
 ]
+
+TENSORBOARD_PATTERN = 'events.out.tfevents.*'
 
 Curve = Tuple[List[float], List[float]]
 
@@ -35,39 +40,120 @@ def find_scalar_logs(work_dir: str) -> List[str]:
     Raises:
         FileNotFoundError: There is none.
     """
-    if osp.isfile(work_dir):
+    if osp.isfile(work_dir) and not osp.basename(work_dir).startswith(
+            'events.out.tfevents.'):
         return [work_dir]
     logs = sorted(
         glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
     if not logs:
         raise FileNotFoundError(
-            f'No MMEngine scalar log under {work_dir!r} (expected '
-            '<work_dir>/<timestamp>/vis_data/scalars.json). Give the work '
-            'dir of a run of tools/train.py, which writes it.')
+            f'No MMEngine scalar log under {work_dir!r}: expected '
+            '<work_dir>/<timestamp>/vis_data/scalars.json (LocalVisBackend) '
+            f'or {TENSORBOARD_PATTERN} files (TensorboardVisBackend). Is it '
+            'the work dir of a training run, and does its config log with '
+            'one of these vis_backends?')
     return logs
+
+
+def find_tensorboard_logs(work_dir: str) -> List[str]:
+    """The TensorBoard event files of a work dir, oldest first.
+
+    Args:
+        work_dir (str): A run's work dir (MMEngine's
+            ``TensorboardVisBackend`` writes into
+            ``<timestamp>/vis_data``), or one event file.
+
+    Returns:
+        list[str]: Paths of the event files (empty if none).
+    """
+    if osp.isfile(work_dir):
+        return [work_dir] if osp.basename(work_dir).startswith(
+            'events.out.tfevents.') else []
+    return sorted(
+        glob.glob(
+            osp.join(work_dir, '**', TENSORBOARD_PATTERN), recursive=True))
+
+
+def read_tensorboard_scalars(path: str) -> List[dict]:
+    """A TensorBoard event file as the records of ``scalars.json``.
+
+    MMEngine writes one ``add_scalar`` per key of each logged dict, in
+    order and with one step; consecutive values of one step form a record
+    until a key repeats. Values are float32 in TensorBoard (``lr`` 0.05
+    reads 0.0500000007).
+
+    Args:
+        path (str): An ``events.out.tfevents.*`` file.
+
+    Returns:
+        list[dict]: Records with a ``step`` key, in file order.
+
+    Raises:
+        ImportError: The ``tensorboard`` package is not installed.
+    """
+    try:
+        from tensorboard.backend.event_processing.event_file_loader import \
+            EventFileLoader
+        from tensorboard.util import tensor_util
+    except ImportError as err:
+        raise ImportError(
+            f'{path} is a TensorBoard log (this run logged with '
+            'TensorboardVisBackend only); reading it needs the optional '
+            'tensorboard package: pip install tensorboard (or '
+            'pip install -r requirements/optional.txt).') from err
+    records: List[dict] = []
+    current: dict = {}
+    for event in EventFileLoader(path).Load():
+        for value in event.summary.value:
+            if value.HasField('simple_value'):
+                number = float(value.simple_value)
+            else:
+                number = float(tensor_util.make_ndarray(value.tensor))
+            if not current or event.step != current['step'] or \
+                    value.tag in current:
+                current = {'step': int(event.step)}
+                records.append(current)
+            current[value.tag] = number
+    for record in records:
+        for key in ('iter', 'epoch'):
+            if key in record:
+                record[key] = int(record[key])
+    return records
 
 
 def load_training_log(work_dir: str) -> Dict[str, List[dict]]:
     """Training and validation records of a run.
 
     Args:
-        work_dir (str): A run's work dir or one ``scalars.json``.
+        work_dir (str): A run's work dir, one ``scalars.json`` or one
+            TensorBoard event file. ``scalars.json`` is read when there is
+            one, else the TensorBoard event files.
 
     Returns:
         dict: ``train`` (records with ``iter``, by step) and ``val`` (the
         others, by epoch), each a list of dicts sorted by ``step``.
     """
     train, val = OrderedDict(), OrderedDict()
-    for log in find_scalar_logs(work_dir):
-        with open(log) as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                record = json.loads(line)
-                (train if 'iter' in record else val)[record['step']] = record
+    tensorboard = find_tensorboard_logs(work_dir)
+    try:
+        logs = find_scalar_logs(work_dir)
+    except FileNotFoundError:
+        if not tensorboard:
+            raise
+        logs = []
+    readers = [(log, _read_json_lines) for log in logs] or \
+        [(log, read_tensorboard_scalars) for log in tensorboard]
+    for log, read in readers:
+        for record in read(log):
+            (train if 'iter' in record else val)[record['step']] = record
     return dict(
         train=[train[k] for k in sorted(train)],
         val=[val[k] for k in sorted(val)])
+
+
+def _read_json_lines(path: str) -> List[dict]:
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def accuracy_curves(val_records: List[dict],

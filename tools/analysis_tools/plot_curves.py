@@ -6,7 +6,10 @@ loss term over iterations.
     python tools/analysis_tools/plot_curves.py WORK_DIR \
         [--out-dir DIR] [--metric accuracy/top1] [--losses TERM ...]
 
-Writes ``curves.png`` and the data behind it, ``curves.json``.
+Writes ``curves.png`` and the data behind it, ``curves.json``. Reads
+MMEngine's ``vis_data/scalars.json`` (LocalVisBackend), or, for runs that
+logged to TensorBoard only (TensorboardVisBackend), the event files, which
+needs the optional ``tensorboard`` package (requirements/optional.txt).
 """
 import argparse
 import glob
