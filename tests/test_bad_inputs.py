@@ -722,8 +722,8 @@ def test_teacher_checkpoint_opt_in_is_explicit(tmp_path):
         teachers=dict(t0=dict(model=built)),
         distiller=distiller,
         teacher_weighting=None)
-    # 'random' loads nothing, through MMRazor's loader too
-    before = {k: v.clone() for k, v in model.teacher.state_dict().items()}
+    # through MMRazor's loader, 'random' reads no file and initialises the
+    # network as its config says (MMRazor then marks it initialised)
+    assert not model.teacher.is_init
     assert load_teacher_checkpoint(model.teacher, 'random') == {}
-    for key, value in model.teacher.state_dict().items():
-        assert torch.equal(value, before[key])
+    assert model.teacher.is_init

@@ -247,9 +247,15 @@ def load_teacher_checkpoint(model: nn.Module,
 
     Returns:
         dict: The loaded checkpoint; empty for ``'random'``, the explicit
-        opt-in for a randomly initialised network (nothing is loaded).
+        opt-in for a randomly initialised network (nothing is loaded; the
+        network is initialised by its ``init_weights``).
     """
     if is_random_teacher(filename):
+        # the explicit opt-in: the network's own initialisation (init_cfg),
+        # done now, since MMRazor marks a teacher with a checkpoint as
+        # initialised
+        if hasattr(model, 'init_weights'):
+            model.init_weights()
         return {}
     checkpoint = safe_torch_load(filename, map_location)
     state_dict = extract_state_dict(checkpoint, filename)
