@@ -60,7 +60,9 @@ def link_mim_extension():
         elif osp.isdir(dst):
             shutil.rmtree(dst)
         os.symlink(
-            osp.relpath(src, mim_path), dst, target_is_directory=osp.isdir(src))
+            osp.relpath(src, mim_path),
+            dst,
+            target_is_directory=osp.isdir(src))
 
 
 class build_py_with_mim(build_py):

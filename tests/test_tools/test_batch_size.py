@@ -101,8 +101,8 @@ def test_multi_optimizer_recipe(train_tool, monkeypatch):
         config='configs/amtml/amtml_r56+r110_r20_cifar100.py')
     assert cfg.train_dataloader.batch_size == 64
     assert line.startswith('batch: total 128 = 2 processes x 64')
-    assert line.endswith('lr architecture 0.1, distiller 0.1, teacher_weighting 0.1 '
-                         '(auto_scale_lr off)')
+    assert line.endswith('lr architecture 0.1, distiller 0.1, '
+                         'teacher_weighting 0.1 (auto_scale_lr off)')
 
 
 def test_total_that_does_not_split_fails(train_tool, monkeypatch):

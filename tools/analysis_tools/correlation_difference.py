@@ -26,6 +26,7 @@ from mmslkd.analysis import (build_test_dataloader, collect_outputs,
                              correlation_difference, load_model,
                              mean_abs_difference, network_names, split_runs)
 from mmslkd.analysis.figures import plot_correlation_differences
+from mmslkd.analysis.progress import track
 
 
 def parse_args(argv=None):
@@ -79,12 +80,15 @@ def main(argv=None):
     else:
         teacher_model = load_model(*args.runs[0])
         teacher_net = own_network(teacher_model, 'teacher')
-    teacher = collect_outputs(teacher_model, loader, [teacher_net])
+    teacher = collect_outputs(teacher_model,
+                              track(loader, f'{teacher_net}: logits'),
+                              [teacher_net])
     labels = teacher['labels']
     diffs, means = {}, {}
     for label, run in zip(args.labels, args.runs):
         model = load_model(*run)
-        student = collect_outputs(model, loader,
+        student = collect_outputs(model,
+                                  track(loader, f'{label}: student logits'),
                                   [own_network(model, 'student')])
         (logits, ) = student['logits'].values()
         diffs[label] = correlation_difference(logits,

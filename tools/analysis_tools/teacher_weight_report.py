@@ -24,6 +24,7 @@ from mmslkd.analysis import (build_test_dataloader, collect_teacher_weights,
                              load_model, most_skewed,
                              summarize_teacher_weights)
 from mmslkd.analysis.figures import plot_image_grid, plot_teacher_weights
+from mmslkd.analysis.progress import track
 
 
 def parse_args(argv=None):
@@ -42,7 +43,9 @@ def main(argv=None):
     model = load_model(args.config, args.checkpoint)
     result = collect_teacher_weights(
         model,
-        build_test_dataloader(args.config, max_samples=args.max_samples))
+        track(
+            build_test_dataloader(args.config, max_samples=args.max_samples),
+            'teacher weights'))
     weights, teachers = result['weights'], result['teachers']
     summary = summarize_teacher_weights(weights, teachers)
     for name, stats in summary['teachers'].items():

@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import os.path as osp
+import sys
 
 # isort: off
 import mmslkd  # noqa: F401
@@ -23,6 +24,7 @@ from mmslkd.analysis import (build_test_dataloader, class_separability,
                              collect_outputs, load_model, network_names,
                              split_runs, tsne_embedding)
 from mmslkd.analysis.figures import plot_embeddings
+from mmslkd.analysis.progress import track
 
 
 def parse_args(argv=None):
@@ -56,9 +58,14 @@ def main(argv=None):
         model = load_model(*run)
         names = network_names(model)
         network = 'model' if names == ['model'] else args.network
-        out = collect_outputs(model, loader, [network], features=True)
+        out = collect_outputs(
+            model,
+            track(loader, f'{label}: {network} features'), [network],
+            features=True)
         labels = out['labels']
         features = out['features'][network]
+        print(f'{label}: t-SNE of {len(features)} points...',
+              file=sys.stderr, flush=True)
         embeddings[label] = tsne_embedding(features, args.seed,
                                            args.perplexity)
         scores[label] = class_separability(features, labels)
