@@ -2,7 +2,10 @@
 """Exact resume after a crash: a distillation killed with SIGKILL in the
 middle of an epoch and resumed with ``tools/train.py --resume`` ends with
 exactly the weights (student, SL-Ts, adapter, buffers) and optimizer state
-of an uninterrupted run, with random augmentation in the pipeline."""
+of an uninterrupted run, with random augmentation in the pipeline: with
+epoch checkpoints and no workers, with the persistent workers that the
+CIFAR / Tiny ImageNet bases ship, and from a checkpoint written inside an
+epoch."""
 import os
 import os.path as osp
 import subprocess
@@ -36,8 +39,23 @@ def train(config, work_dir, *extra):
                           text=True)
 
 
-def crash_cfg(tiny_cfg, cifar100_root, config, work_dir, kill_at=None):
+def crash_cfg(tiny_cfg,
+              cifar100_root,
+              config,
+              work_dir,
+              kill_at=None,
+              workers=0,
+              iter_interval=None):
     cfg = tiny_cfg(config, cifar100_root, work_dir)
+    if workers:
+        # as the CIFAR / Tiny ImageNet bases ship them
+        cfg.train_dataloader.num_workers = workers
+        cfg.train_dataloader.persistent_workers = True
+    if iter_interval:
+        # checkpoints every few iterations, inside epochs
+        cfg.default_hooks.checkpoint = dict(
+            type='CheckpointHook', interval=iter_interval, by_epoch=False)
+        cfg.log_level = 'INFO'  # to see where the resumed run starts
     # random augmentation, so that resuming must also restore randomness
     cfg.train_dataloader.dataset.pipeline = [
         dict(type='mmpretrain.RandomCrop', crop_size=32, padding=4),
@@ -65,43 +83,51 @@ def crash_cfg(tiny_cfg, cifar100_root, config, work_dir, kill_at=None):
     return cfg
 
 
-@pytest.mark.parametrize('method', sorted(CONFIGS))
-def test_sigkill_then_resume_is_exact(method, tmp_path, tiny_cfg,
-                                      cifar100_root):
+def crash_and_resume(tmp_path, tiny_cfg, cifar100_root, config, kill_at,
+                     resumed_from, last, **options):
+    """An uninterrupted run, and one killed right before iteration
+    ``kill_at`` and resumed with ``--resume``; returns the last checkpoint
+    of each and the resumed process's output."""
     straight_dir = str(tmp_path / 'straight')
     crashed_dir = str(tmp_path / 'crashed')
     plain = tmp_path / 'plain.py'
     killer = tmp_path / 'killer.py'
-    crash_cfg(tiny_cfg, cifar100_root, CONFIGS[method],
-              straight_dir).dump(str(plain))
-    # 96 images / batch 16 = 6 iterations per epoch: die in epoch 2
+    crash_cfg(tiny_cfg, cifar100_root, config, straight_dir,
+              **options).dump(str(plain))
     crash_cfg(
-        tiny_cfg, cifar100_root, CONFIGS[method], crashed_dir,
-        kill_at=9).dump(str(killer))
+        tiny_cfg,
+        cifar100_root,
+        config,
+        crashed_dir,
+        kill_at=kill_at,
+        **options).dump(str(killer))
 
     result = train(str(plain), straight_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     result = train(str(killer), crashed_dir)
     assert result.returncode == -9, result.stderr[-3000:]
-    assert osp.isfile(osp.join(crashed_dir, 'epoch_1.pth'))
-    assert not osp.exists(osp.join(crashed_dir, 'epoch_2.pth'))
+    assert osp.isfile(osp.join(crashed_dir, resumed_from))
+    assert not osp.exists(osp.join(crashed_dir, last))
     assert not [f for f in os.listdir(crashed_dir) if f.endswith('.partial')]
     result = train(str(plain), crashed_dir, '--resume')
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'epoch_1.pth' in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert resumed_from in output
 
-    straight = torch.load(
-        osp.join(straight_dir, 'epoch_2.pth'), weights_only=False)
-    resumed = torch.load(
-        osp.join(crashed_dir, 'epoch_2.pth'), weights_only=False)
+    straight = torch.load(osp.join(straight_dir, last), weights_only=False)
+    resumed = torch.load(osp.join(crashed_dir, last), weights_only=False)
+    return straight, resumed, output
+
+
+def assert_same_state(straight, resumed):
+    """Bitwise-equal weights, buffers and optimizer states."""
     assert straight['state_dict'].keys() == resumed['state_dict'].keys()
-    for key, value in straight['state_dict'].items():
-        assert torch.equal(value, resumed['state_dict'][key]), key
-    if method == 'slkd':
-        assert any('self_learning_teachers.networks.1' in k
-                   for k in straight['state_dict'])
-    if method == 'amtml':
-        assert any('teacher_weighting' in k for k in straight['state_dict'])
+    differ = [
+        key for key, value in straight['state_dict'].items()
+        if not torch.equal(value, resumed['state_dict'][key])
+    ]
+    assert not differ, f'{len(differ)}/{len(straight["state_dict"])} ' \
+        f'tensors differ after resume, e.g. {differ[:5]}'
 
     def optimizer_tensors(ckpt):
         states = ckpt['optimizer']
@@ -114,3 +140,58 @@ def test_sigkill_then_resume_is_exact(method, tmp_path, tiny_cfg,
     for a, b in zip(optimizer_tensors(straight), optimizer_tensors(resumed)):
         assert torch.equal(a, b)
     assert straight['meta']['iter'] == resumed['meta']['iter'] == 12
+
+
+@pytest.mark.parametrize('method', sorted(CONFIGS))
+def test_sigkill_then_resume_is_exact(method, tmp_path, tiny_cfg,
+                                      cifar100_root):
+    # 96 images / batch 16 = 6 iterations per epoch: die in epoch 2
+    straight, resumed, _ = crash_and_resume(tmp_path, tiny_cfg, cifar100_root,
+                                            CONFIGS[method], 9, 'epoch_1.pth',
+                                            'epoch_2.pth')
+    assert_same_state(straight, resumed)
+    if method == 'slkd':
+        assert any('self_learning_teachers.networks.1' in k
+                   for k in straight['state_dict'])
+    if method == 'amtml':
+        assert any('teacher_weighting' in k for k in straight['state_dict'])
+
+
+def test_resume_is_exact_with_persistent_workers(tmp_path, tiny_cfg,
+                                                 cifar100_root):
+    """Two persistent workers make the augmented batches: a resumed
+    process's fresh workers continue exactly where the uninterrupted run's
+    long-lived ones were."""
+    straight, resumed, _ = crash_and_resume(
+        tmp_path,
+        tiny_cfg,
+        cifar100_root,
+        CONFIGS['kd'],
+        9,
+        'epoch_1.pth',
+        'epoch_2.pth',
+        workers=2)
+    assert_same_state(straight, resumed)
+
+
+@pytest.mark.parametrize('workers', [0, 2])
+def test_resume_inside_an_epoch_is_exact(workers, tmp_path, tiny_cfg,
+                                         cifar100_root):
+    """A checkpoint every 4 iterations: iter_8.pth is 2 batches into epoch
+    2. The resumed run trains iterations 9-12 only (MMEngine alone would
+    replay epoch 2 from its start: 14 iterations in all), on the batches
+    and augmentation of the uninterrupted run, in the main process
+    (workers=0: its restored RNG state makes them) or in persistent
+    workers."""
+    straight, resumed, output = crash_and_resume(
+        tmp_path,
+        tiny_cfg,
+        cifar100_root,
+        CONFIGS['kd'],
+        11,
+        'iter_8.pth',
+        'iter_12.pth',
+        workers=workers,
+        iter_interval=4)
+    assert_same_state(straight, resumed)
+    assert 'Resuming inside epoch 2: re-making its first 2 batches' in output
