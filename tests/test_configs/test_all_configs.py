@@ -21,7 +21,7 @@ def test_config_set_is_complete():
     folders = {p.split(osp.sep)[1] for p in CONFIGS}
     assert folders == {
         'demo', 'embedded', 'teachers', 'students', 'kd', 'dkd', 'slkd',
-        'amtml', 'icc', 'two_teacher'
+        'amtml', 'icc', 'two_teacher', 'trajectory'
     }
     assert len([p for p in CONFIGS if '/teachers/' in p]) == 7
     for algorithm in ('kd', 'dkd', 'slkd'):

@@ -10,6 +10,8 @@ from .keep_freed_memory_hook import KeepFreedMemoryHook
 from .loss_weight_phase_hook import LossWeightPhaseHook
 from .non_finite_guard_hook import NonFiniteGuardHook, non_finite_tensors
 from .num_classes_check_hook import NumClassesCheckHook, find_classifiers
+from .trajectory_check_hook import TrajectoryCheckHook
+from .trajectory_recorder_hook import TrajectoryRecorderHook
 
 __all__ = [
     'BaseLossWeightHook', 'ChannelsLastHook', 'CompileModulesHook',
@@ -17,5 +19,5 @@ __all__ = [
     'InputSizeCheckHook', 'KeepFreedMemoryHook', 'LossWeightPhaseHook',
     'NonFiniteGuardHook', 'NumClassesCheckHook', 'find_classifiers',
     'find_loss_modules', 'find_sized_backbones', 'non_finite_tensors',
-    'reseed_all'
+    'reseed_all', 'TrajectoryCheckHook', 'TrajectoryRecorderHook'
 ]
