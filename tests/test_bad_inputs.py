@@ -3,6 +3,7 @@
 ``tools/train.py`` as a user would, fails before training starts with a
 message that names the problem and the fix, and leaves nothing but logs
 (and the dumped config) in the work dir."""
+import copy
 import importlib.util
 import os
 import os.path as osp
@@ -18,6 +19,7 @@ KD = 'configs/kd/kd_r56_r8_cifar100.py'
 SLKD = 'configs/slkd/slkd_r56_r8_cifar100.py'
 AMTML = 'configs/amtml/amtml_r56+r110_r20_cifar100.py'
 STUDENT = 'configs/students/resnet8_cifar100.py'
+TRAJECTORY = 'configs/trajectory/slt-trajectory_r56_r8_cifar100.py'
 DKD = 'configs/dkd/dkd_r56_r8_cifar100.py'
 SLKD_TWO_STAGE = 'configs/slkd/slkd-two-stage_r32x4_r8x4_cifar100.py'
 
@@ -223,6 +225,50 @@ def bad_group_hint_key(cfg, tmp):
     cfg.model.distiller.group_hints.student_stage = [1, 2]
 
 
+# ------------------------------------ issue 17: replayed trajectories
+def _trajectory(cfg, tmp, arch='resnet56', num_classes=100, max_epochs=1,
+                same_teacher=True):
+    """The run's teacher checkpoint and a trajectory of two random SL-Ts
+    (records 0 and max_epochs), recorded for it or for another teacher."""
+    from mmslkd.registry import MODELS
+    from mmslkd.utils.trajectory import TrajectoryWriter, weights_sha256
+    teacher = _teacher_ckpt(tmp)
+    state = torch.load(teacher, weights_only=True)['state_dict']
+    if not same_teacher:
+        state = {k: v + 1 if v.is_floating_point() else v
+                 for k, v in state.items()}
+    network = copy.deepcopy(cfg.model.teacher.to_dict())
+    network['backbone']['arch'] = arch
+    network['head']['num_classes'] = num_classes
+    networks = [MODELS.build(copy.deepcopy(network)) for _ in range(2)]
+    writer = TrajectoryWriter(
+        str(tmp / 'trajectory'), 'self_learning_teachers', network,
+        networks, num_classes, max_epochs,
+        dict(weights_sha256=weights_sha256(state)))
+    writer.start(0)
+    for epoch in (0, max_epochs):
+        writer.record(epoch, networks)
+    cfg.model.teacher_ckpt = teacher
+    cfg.model.trajectory = str(tmp / 'trajectory')
+
+
+def trajectory_of_another_teacher(cfg, tmp):
+    _trajectory(cfg, tmp, same_teacher=False)
+
+
+def trajectory_of_another_architecture(cfg, tmp):
+    _trajectory(cfg, tmp, arch='resnet20')
+
+
+def trajectory_of_another_class_count(cfg, tmp):
+    _trajectory(cfg, tmp, num_classes=10)
+
+
+def trajectory_of_a_shorter_schedule(cfg, tmp):
+    _trajectory(cfg, tmp, max_epochs=2)
+    cfg.train_cfg.max_epochs = 3
+
+
 # ------------------------------------------------ issue 13: silent runs
 def _cfg_options(*options):
     """Values a config file cannot hold (nan, inf) come, as from a user,
@@ -411,6 +457,18 @@ def teacher_name_not_identifier(cfg, tmp):
 
 
 CASES = {
+    'trajectory of another teacher':
+    (TRAJECTORY, trajectory_of_another_teacher,
+     [r'recorded for another\s+teacher', r'model\.teacher_ckpt']),
+    'trajectory of another architecture':
+    (TRAJECTORY, trajectory_of_another_architecture,
+     [r'another architecture', r'model\.trajectory_network']),
+    'trajectory of another class count':
+    (TRAJECTORY, trajectory_of_another_class_count,
+     [r'recorded for 10 classes', r'predict 100']),
+    'trajectory of a shorter schedule':
+    (TRAJECTORY, trajectory_of_a_shorter_schedule,
+     [r'shorter schedule \(2 epochs\)', r'train_cfg\.max_epochs=3']),
     'unknown type name':
     (KD, unknown_type, [r'CIFARResNett',
                         r"Did you mean 'mmslkd.CIFARResNet'"]),
