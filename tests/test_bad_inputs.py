@@ -221,6 +221,48 @@ def resume_truncated_checkpoint(cfg, tmp):
     return ['--resume', str(path)]
 
 
+def resume_a_folder(cfg, tmp):
+    return ['--resume', str(tmp)]
+
+
+def resume_a_text_file(cfg, tmp):
+    pointer = tmp / 'last_checkpoint'  # what MMEngine's pointer looks like
+    pointer.write_text(str(tmp / 'epoch_3.pth'))
+    return ['--resume', str(pointer)]
+
+
+def resume_a_teacher_checkpoint(cfg, tmp):
+    return ['--resume', _teacher_ckpt(tmp, arch='resnet8')]
+
+
+def teacher_ckpt_a_folder(cfg, tmp):
+    cfg.model.teacher_ckpt = str(tmp)
+
+
+def load_from_a_text_file(cfg, tmp):
+    notes = tmp / 'pretrained.pth'
+    notes.write_text('see https://example.org/resnet8.pth\n')
+    cfg.load_from = str(notes)
+
+
+def resume_inside_epoch_other_batch(cfg, tmp):
+    """A real checkpoint written 4 iterations into an epoch of 6 (batch
+    16), resumed with batch 32 (3 iterations per epoch)."""
+    import copy
+    import uuid
+
+    from mmengine.runner import Runner
+    torch.set_num_threads(1)
+    saver = copy.deepcopy(cfg)
+    saver.work_dir = str(tmp / 'saved')
+    saver.default_hooks.checkpoint = dict(
+        type='CheckpointHook', interval=4, by_epoch=False)
+    saver.experiment_name = f'saver_{uuid.uuid4().hex}'
+    Runner.from_cfg(saver).train()
+    cfg.train_dataloader.batch_size = 32
+    return ['--resume', str(tmp / 'saved' / 'iter_4.pth')]
+
+
 def bad_group_hint_key(cfg, tmp):
     cfg.model.distiller.group_hints.student_stage = [1, 2]
 
@@ -536,6 +578,23 @@ CASES = {
     '--resume truncated checkpoint': (STUDENT, resume_truncated_checkpoint, [
         r'epoch_1\.pth', r'truncated or corrupt'
     ]),
+    '--resume a folder': (STUDENT, resume_a_folder,
+                          [r'is a directory', r'--resume without a path']),
+    '--resume a text file': (STUDENT, resume_a_text_file, [
+        r'last_checkpoint. is not a checkpoint: it is a text file',
+        r'--resume without a path'
+    ]),
+    '--resume a teacher checkpoint':
+    (STUDENT, resume_a_teacher_checkpoint,
+     [r'cannot be resumed.*message_hub, optimizer', r'load_from']),
+    '--resume inside an epoch with another batch size':
+    (STUDENT, resume_inside_epoch_other_batch,
+     [r'after 4 of its 6 iterations.*has 3 iterations', r'batch size']),
+    'teacher checkpoint a folder': (KD, teacher_ckpt_a_folder,
+                                    [r'is a directory', r'checkpoint file']),
+    'load_from a text file': (STUDENT, load_from_a_text_file,
+                              [r'pretrained\.pth. is not a checkpoint',
+                               r'torch\.save']),
     'bad group hints key': (AMTML, bad_group_hint_key,
                             [r'student_stage', r'student_stages']),
     # -------------------------------------------- issue 13: silent runs

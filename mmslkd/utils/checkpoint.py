@@ -48,8 +48,8 @@ def _not_a_file_message(filename: str) -> Optional[str]:
         return (f'{filename!r} is a directory, not a checkpoint file. Name '
                 'a checkpoint file' +
                 (f' (it holds {_format_keys(inside, 4)})' if inside else '') +
-                '; to resume the newest complete checkpoint of a work dir, '
-                'give --resume without a path (with --work-dir DIR).')
+                ' (for --resume, giving --resume without a path takes the '
+                'newest complete checkpoint of the --work-dir).')
     if not osp.isfile(filename):
         return None
     with open(filename, 'rb') as f:
