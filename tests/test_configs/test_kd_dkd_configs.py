@@ -112,7 +112,7 @@ def test_every_kd_and_dkd_pair_of_the_paper(repo_root):
         found = {
             osp.basename(p)[len(algorithm) + 1:-len('_cifar100.py')]
             for p in glob.glob(
-                osp.join(repo_root, 'configs', algorithm, '*.py'))
+                osp.join(repo_root, 'configs', algorithm, '*_cifar100.py'))
         }
         # plus the baselines of the expressive-teacher configs (icc/)
         extra = {'r56_r20', 'shv2_shv2-0.5'} if algorithm == 'kd' else set()
