@@ -79,9 +79,10 @@ def _check_top_level_keys(cfg) -> None:
         if key in known or key.startswith('_'):
             continue
         if key in MMCV1_KEYS:
-            if key == 'optimizer' and (cfg.get('optim_wrapper') or {}).get(
-                    'optimizer') == cfg[key]:
-                continue  # a helper variable used in optim_wrapper
+            if key == 'optimizer' and isinstance(cfg[key], dict) and \
+                    'type' in cfg[key] and \
+                    'optimizer' in (cfg.get('optim_wrapper') or {}):
+                continue  # a helper variable (optim_wrapper has its own)
             if key == 'data' and not (isinstance(cfg[key], dict) and
                                       'train' in cfg[key]):
                 continue
