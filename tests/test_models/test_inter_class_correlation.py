@@ -134,6 +134,61 @@ def test_mimic_loss_moving_average_target():
     assert torch.allclose(loss.target_covariance, expected, atol=1e-7)
 
 
+def test_mimic_loss_moving_average_on_both_sides():
+    """Averaged student and teacher matrices: the value compares the running
+    estimates, the gradient flows through the current batch at full weight,
+    and a student equal to the teacher has no loss (no noise floor)."""
+    torch.manual_seed(6)
+
+    def cov(z):
+        p = torch.softmax(z.double() / 4, 1)
+        p = p - p.mean(0)
+        return p.t() @ p / (len(z) - 1)
+
+    def corr(c):
+        s = (c.diagonal() + 1e-8).sqrt()
+        return c / (s[:, None] * s[None, :])
+
+    both = InterClassCorrelationLoss(
+        loss_weight=10,
+        target_momentum=0.9,
+        student_momentum=0.9,
+        num_classes=6)
+    batches = [(torch.randn(16, 6) * 2, torch.randn(16, 6) * 3)
+               for _ in range(3)]
+    for s_logits, t_logits in batches[:2]:
+        both(s_logits, t_logits)
+    s_logits, t_logits = batches[2]
+    s_logits = s_logits.double().requires_grad_()
+    value = both(s_logits, t_logits.double())
+    s_run = 0.81 * cov(batches[0][0]) + 0.09 * cov(batches[1][0]) + \
+        0.1 * cov(s_logits.detach())
+    t_run = 0.81 * cov(batches[0][1]) + 0.09 * cov(batches[1][1]) + \
+        0.1 * cov(t_logits)
+    expected = 10 * (corr(s_run) - corr(t_run)).pow(2).sum() / 36
+    assert value.item() == pytest.approx(expected.item(), rel=1e-6)
+    # gradient: d/dz of L(corr(s_run_value + cov_B(z) - cov_B(z).detach()))
+    z = s_logits.detach().clone().requires_grad_()
+    surrogate = 10 * (corr(s_run + cov(z) - cov(z).detach()) -
+                      corr(t_run)).pow(2).sum() / 36
+    (grad_expected, ) = torch.autograd.grad(surrogate, z)
+    (grad, ) = torch.autograd.grad(value, s_logits)
+    torch.testing.assert_close(grad, grad_expected)
+    assert grad.abs().sum() > 0
+    assert {'student_covariance', 'target_covariance'} <= set(
+        both.state_dict())
+    # the same network on both sides: zero, where the batch student against
+    # an averaged target is not
+    same = InterClassCorrelationLoss(
+        target_momentum=0.9, student_momentum=0.9, num_classes=6)
+    floor = InterClassCorrelationLoss(target_momentum=0.9, num_classes=6)
+    for _ in range(4):
+        logits = torch.randn(16, 6) * 3
+        assert same(logits, logits).item() == pytest.approx(0, abs=1e-9)
+        last = floor(logits, logits)
+    assert last.item() > 1e-3
+
+
 def test_mimic_loss_bad_input():
     with pytest.raises(ValueError, match='variant'):
         InterClassCorrelationLoss(variant='kl')
