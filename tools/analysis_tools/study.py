@@ -20,7 +20,9 @@ README.md (between its markers), also from partial results.
         --jobs 2 --update-readme
 
 Studies: on real CIFAR-100 (``data/cifar100``, made by
-tools/dataset_converters/cifar_folders_to_python.py): slkd_cifar100; on the
+tools/dataset_converters/cifar_folders_to_python.py): slkd_cifar100,
+amtml_cifar100, expressive_cifar100, two_teacher_eta_cifar100 (seed 0: picks
+the tolerant term's eta), two_teacher_cifar100; on the
 embedded MNIST digits (no download): slkd, amtml, expressive (ICC teacher
 and mimic), two_teacher.
 """
@@ -84,6 +86,98 @@ STUDIES = {
                           'teacher-trajectory KD'),
         keep_teachers=True,
         readme_marker='study:slkd_cifar100'),
+    # issue 16: the multi-teacher, expressive-teacher and two-teacher methods
+    # on the same real-data setting (half-width ResNet-8 students); each
+    # sized to about 2 hours with --jobs 2 on two cores (estimates from
+    # FLOPs per image and the slkd_cifar100 teacher's measured time)
+    'amtml_cifar100':
+    dict(
+        title='ResNet-8 (full width) and ResNet-20 teachers -> half-width '
+        'ResNet-8 on real CIFAR-100, 10,000 training images (100 per '
+        'class), full 10,000-image test set; the official AMTML-KD code\'s '
+        'recipes (KD and AvgMKD 20 epochs, AMTML-KD 6 + 14), batch 128, '
+        'lr 0.1',
+        teachers=[('configs/cifar100-10k/resnet8_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet8_cifar100-10k.pth'),
+                  ('configs/cifar100-10k/resnet20_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet20_cifar100-10k.pth')],
+        methods=[
+            ('KD from ResNet-20 (the more accurate teacher)',
+             'configs/cifar100-10k/kd-mt_r20_r8-half_cifar100-10k.py'),
+            ('AvgMKD (mean target + triplet term)',
+             'configs/cifar100-10k/avgmkd_r8+r20_r8-half_cifar100-10k.py'),
+            ('AMTML-KD',
+             'configs/cifar100-10k/amtml_r8+r20_r8-half_cifar100-10k.py'),
+        ],
+        keep_teachers=True,
+        readme_marker='study:amtml_cifar100'),
+    'expressive_cifar100':
+    dict(
+        title='ResNet-14 -> half-width ResNet-8 on real CIFAR-100, 10,000 '
+        'training images, full test set, 20 epochs, batch 64; the '
+        'expressive teacher is ResNet-14 trained with the feature-grounded '
+        'ICC regulariser (lambda_T = 1), the ICC mimic loss is Frobenius '
+        'with lambda_S = 20 on batch matrices, KD is 0.1 CE + 0.9 KD (T=4) '
+        'in every row',
+        teachers=[('configs/cifar100-10k/resnet14_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet14_cifar100-10k.pth'),
+                  ('configs/cifar100-10k/resnet14-icc_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet14-icc_cifar100-10k.pth')],
+        methods=[
+            ('KD from the plain teacher',
+             'configs/cifar100-10k/kd_r14_r8-half_cifar100-10k.py'),
+            ('KD from the expressive teacher',
+             'configs/cifar100-10k/kd_r14-icc_r8-half_cifar100-10k.py'),
+            ('KD + ICC mimic from the plain teacher',
+             'configs/cifar100-10k/kd-icc_r14_r8-half_cifar100-10k.py'),
+            ('KD + ICC mimic from the expressive teacher (the method)',
+             'configs/cifar100-10k/kd-icc_r14-icc_r8-half_cifar100-10k.py'),
+        ],
+        keep_teachers=True,
+        readme_marker='study:expressive_cifar100'),
+    # the eta grid (run with --seeds 0): pick the tolerant term's default
+    # eta by the two-teacher student, then run two_teacher_cifar100
+    'two_teacher_eta_cifar100':
+    dict(
+        title='The tolerant term\'s eta on real CIFAR-100: strict ResNet-14 '
+        '-> attention transfer, loose ResNet-14 (tolerant term on '
+        'probabilities, K = 5) -> KD, half-width ResNet-8 student, 10,000 '
+        'training images, 20 epochs, batch 64',
+        teachers=[
+            ('configs/cifar100-10k/resnet14_cifar100-10k.py',
+             'checkpoints/cifar100-10k/resnet14_cifar100-10k.pth'),
+        ] + [(f'configs/cifar100-10k/resnet14-tolerant-eta{eta}_'
+              'cifar100-10k.py', 'checkpoints/cifar100-10k/'
+              f'resnet14-tolerant-eta{eta}_cifar100-10k.pth')
+             for eta in ('0.6', '1.0', '1.5')],
+        methods=[('KD from the strict teacher',
+                  'configs/cifar100-10k/kd_r14_r8-half_cifar100-10k.py')] +
+        [(f'two teachers, eta = {eta}', 'configs/cifar100-10k/'
+          f'two-teacher-eta{eta}_r14_r8-half_cifar100-10k.py')
+         for eta in ('0.6', '1.0', '1.5')],
+        keep_teachers=True,
+        readme_marker='study:two_teacher_eta_cifar100'),
+    'two_teacher_cifar100':
+    dict(
+        title='Strict ResNet-14 -> attention transfer at 3 stages (500 '
+        'each), loose ResNet-14 (the tolerant term at its default) -> KD '
+        '(0.1 CE + 0.9 KD, T=4), half-width ResNet-8 student on real '
+        'CIFAR-100, 10,000 training images, 20 epochs, batch 64',
+        teachers=[('configs/cifar100-10k/resnet14_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/resnet14_cifar100-10k.pth'),
+                  ('configs/cifar100-10k/resnet14-tolerant_cifar100-10k.py',
+                   'checkpoints/cifar100-10k/'
+                   'resnet14-tolerant_cifar100-10k.pth')],
+        methods=[
+            ('KD from the strict teacher',
+             'configs/cifar100-10k/kd_r14_r8-half_cifar100-10k.py'),
+            ('KD from the loose teacher',
+             'configs/cifar100-10k/kd_r14-tolerant_r8-half_cifar100-10k.py'),
+            ('two teachers: strict -> features, loose -> decisions',
+             'configs/cifar100-10k/two-teacher_r14_r8-half_cifar100-10k.py'),
+        ],
+        keep_teachers=True,
+        readme_marker='study:two_teacher_cifar100'),
     'slkd':
     dict(
         title='ResNet-20 -> quarter-width ResNet-8 on 1,000 MNIST digits '
