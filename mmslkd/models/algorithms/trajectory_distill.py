@@ -47,7 +47,8 @@ class TrajectoryDistill(BaseAlgorithm):
     ``z_c = sum_i lambda_i z_i``, and the student learns with SLKD's
     terms (CIFAR: ``T = 4``)::
 
-        student: w_ce CE + w_kd KD(s <- t) + P (w_ce_cs CE + w_kd_cs KD(s <- z_c))
+        student: w_ce CE + w_kd KD(s <- t)
+                 + P (w_ce_cs CE + w_kd_cs KD(s <- z_c))
 
     logged as ``student.loss_ce``, ``student.loss_kd``, ``student.loss_ce_cs``
     and ``student.loss_kd_cs``. Only the student learns.
