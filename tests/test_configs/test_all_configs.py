@@ -21,9 +21,13 @@ def test_config_set_is_complete():
     folders = {p.split(osp.sep)[1] for p in CONFIGS}
     assert folders == {
         'demo', 'embedded', 'teachers', 'students', 'kd', 'dkd', 'slkd',
-        'amtml', 'icc', 'two_teacher', 'trajectory'
+        'amtml', 'icc', 'two_teacher', 'trajectory', 'cifar100-10k'
     }
-    assert len([p for p in CONFIGS if '/teachers/' in p]) == 7
+    # the 7 CIFAR-100 teachers of the literature, resnet56 on CIFAR-10 and
+    # ShuffleNetV2 on Tiny ImageNet
+    assert len([p for p in CONFIGS if '/teachers/' in p]) == 9
+    assert len([p for p in CONFIGS
+                if '/teachers/' in p and p.endswith('_cifar100.py')]) == 7
     for algorithm in ('kd', 'dkd', 'slkd'):
         # the 11 teacher -> student pairs of the SLKD paper's Tables 1-2
         pairs = [
