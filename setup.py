@@ -65,13 +65,21 @@ def link_mim_extension():
             target_is_directory=osp.isdir(src))
 
 
+#: run at interpreter start-up from site-packages (see _mmslkd_startup.py)
+STARTUP_PTH = ('mmslkd-startup.pth',
+               'import _mmslkd_startup; _mmslkd_startup.install()\n')
+
+
 class build_py_with_mim(build_py):
-    """Non-editable builds (``pip install .``, ``pip wheel .``, ``mim
-    install .``) copy configs/, tools/ and model-index.yml into the built
+    """Writes ``mmslkd-startup.pth`` beside the package, and, for
+    non-editable builds (``pip install .``, ``pip wheel .``, ``mim install
+    .``), copies configs/, tools/ and model-index.yml into the built
     package's ``.mim`` folder (never into the source tree)."""
 
     def run(self):
         super().run()
+        with open(osp.join(self.build_lib, STARTUP_PTH[0]), 'w') as f:
+            f.write(STARTUP_PTH[1])
         if getattr(self, 'editable_mode', False):
             return
         mim_path = osp.join(self.build_lib, 'mmslkd', '.mim')
@@ -89,6 +97,24 @@ class build_py_with_mim(build_py):
                 shutil.copyfile(src, dst)
 
 
+try:  # editable installs (PEP 660): the .pth goes into the editable wheel
+    from setuptools.command.editable_wheel import editable_wheel
+
+    class editable_wheel_with_startup(editable_wheel):
+        """Adds ``mmslkd-startup.pth`` to the editable wheel's files."""
+
+        def _run_build_commands(self, dist_name, unpacked_wheel, build_lib,
+                                tmp_dir):
+            result = super()._run_build_commands(dist_name, unpacked_wheel,
+                                                 build_lib, tmp_dir)
+            with open(osp.join(unpacked_wheel, STARTUP_PTH[0]), 'w') as f:
+                f.write(STARTUP_PTH[1])
+            return result
+
+    EDITABLE = {'editable_wheel': editable_wheel_with_startup}
+except ImportError:  # setuptools without PEP 660 support
+    EDITABLE = {}
+
 if __name__ == '__main__':
     if {'develop', 'editable_wheel'} & set(sys.argv):
         link_mim_extension()
@@ -102,7 +128,8 @@ if __name__ == '__main__':
         license='Apache License 2.0',
         python_requires='>=3.10',
         packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
-        cmdclass={'build_py': build_py_with_mim},
+        py_modules=['_mmslkd_startup'],
+        cmdclass={'build_py': build_py_with_mim, **EDITABLE},
         install_requires=parse_requirements('requirements/runtime.txt') +
         parse_requirements('requirements/mminstall.txt'),
         extras_require={

@@ -50,7 +50,8 @@ def test_wheel_carries_mim_files(wheel):
                  'mmslkd/.mim/tools/train.py', 'mmslkd/.mim/tools/test.py',
                  'mmslkd/.mim/tools/dist_train.sh',
                  'mmslkd/.mim/configs/slkd/slkd_r32x4_r8x4_cifar100.py',
-                 'mmslkd/.mim/configs/_base_/default_runtime.py'):
+                 'mmslkd/.mim/configs/_base_/default_runtime.py',
+                 '_mmslkd_startup.py', 'mmslkd-startup.pth'):
         assert name in names, name
     assert not any(n.startswith('tests/') for n in names)
     assert not any('__pycache__' in n for n in names)
