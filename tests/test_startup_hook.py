@@ -71,13 +71,13 @@ def test_package_config_in_plain_mmengine(tmp_path):
 
 
 def test_switched_off(tmp_path):
-    code = ('import sys, _mmslkd_startup\n'
+    code = ('import sys\n'
+            'sys.path.insert(0, %r)\n'
+            'import _mmslkd_startup\n'
+            '_mmslkd_startup.install()  # MMSLKD_NO_STARTUP_HOOK=1\n'
             'print(any(isinstance(f, _mmslkd_startup._Finder) '
-            'for f in sys.meta_path))\n')
-    result = run_python(
-        'sys.path.insert(0, %r)\n' % REPO + code,
-        tmp_path,
-        hook=False)
+            'for f in sys.meta_path))\n' % REPO)
+    result = run_python(code, tmp_path, hook=False)
     assert result.stdout.strip() == 'False'
 
 
