@@ -15,7 +15,7 @@ import pytest
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SOURCES = ('setup.py', 'setup.cfg', 'MANIFEST.in', 'README.md',
            'model-index.yml', 'requirements.txt', 'requirements', 'mmslkd',
-           'configs', 'tools')
+           'configs', 'tools', '_mmslkd_startup.py')
 
 
 @pytest.fixture(scope='module')
