@@ -744,6 +744,7 @@ def test_bad_input_fails_early_and_clearly(case, tmp_path, tiny_cfg,
 def test_the_catalogue_is_complete():
     assert len(CASES) >= 70
 
+
 # ------------------------------------------ validated where they are defined
 def _losses_and_rules():
     from mmslkd.models.losses import (FeatureGroundedICCRegularizer,
