@@ -1,12 +1,18 @@
 # Copyright (c) mmslkd contributors. All rights reserved.
 """mmslkd: multi-teacher and self-learning-teacher distillation for MMRazor.
 
-Importing the package first applies the upstream fixes (:mod:`mmslkd.compat`),
-then registers every mmslkd module in the ``mmslkd`` registry scope.
+Importing the package first checks that mmcv is installed
+(:mod:`mmslkd.dependencies`), then applies the upstream fixes
+(:mod:`mmslkd.compat`), then registers every mmslkd module in the
+``mmslkd`` registry scope.
 """
 import warnings
 
-from . import compat
+from .dependencies import check_mmcv
+
+check_mmcv()
+
+from . import compat  # noqa: E402
 
 # mmcv-lite has no compiled ops; nothing in mmslkd needs them, so its import
 # warning about MultiScaleDeformableAttention is only noise here.
