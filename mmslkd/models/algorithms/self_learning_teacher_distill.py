@@ -34,6 +34,86 @@ def _unwrap(module: nn.Module) -> nn.Module:
     return module.module if is_model_wrapper(module) else module
 
 
+def build_distill_loss(cfg: Union[dict, nn.Module]) -> nn.Module:
+    """Build a distillation loss and note whether it takes the labels.
+
+    Args:
+        cfg (dict | nn.Module): Its config, or the built loss.
+
+    Returns:
+        nn.Module: The loss; ``_mmslkd_takes_labels`` is True when its
+        ``forward`` has ``gt_labels`` (e.g. DKD).
+    """
+    loss = cfg if isinstance(cfg, nn.Module) else MODELS.build(
+        copy.deepcopy(cfg))
+    params = inspect.signature(loss.forward).parameters
+    loss._mmslkd_takes_labels = 'gt_labels' in params
+    return loss
+
+
+def cross_entropy(network: nn.Module, logits: torch.Tensor,
+                  targets: torch.Tensor) -> torch.Tensor:
+    """The network's own classification loss (its head's loss module)."""
+    return _unwrap(network).head.loss_module(
+        logits, targets, avg_factor=logits.size(0))
+
+
+def distill(loss: nn.Module, learner: torch.Tensor, target: torch.Tensor,
+            labels: torch.Tensor) -> torch.Tensor:
+    """A loss built by :func:`build_distill_loss`, given the labels if it
+    takes them."""
+    if loss._mmslkd_takes_labels:
+        return loss(learner, target, labels)
+    return loss(learner, target)
+
+
+def student_losses(model: nn.Module, student_logits: torch.Tensor,
+                   teacher_logits: torch.Tensor,
+                   fused_logits: Optional[torch.Tensor],
+                   targets: torch.Tensor) -> LossDict:
+    """SLKD's student terms, given the fused target (official
+    ``TECH_KD.forward_train``)::
+
+        w_ce CE + w_kd KD(s <- t) + P (w_ce_cs CE + w_kd_cs KD(s <- z_c))
+
+    Shared by :class:`SelfLearningTeacherDistill` (``z_c`` from the SL-Ts
+    trained alongside) and ``TrajectoryDistill`` (``z_c`` replayed).
+
+    Args:
+        model (nn.Module): The algorithm: its ``student``, ``teacher_loss``,
+            ``fused_loss`` and the five weights ``ce_weight``,
+            ``kd_weight``, ``process_weight``, ``ce_weight_cs`` and
+            ``kd_weight_cs``.
+        student_logits (Tensor): (B, C).
+        teacher_logits (Tensor): (B, C).
+        fused_logits (Tensor, optional): ``z_c``, (B, C); only read when
+            ``process_weight * kd_weight_cs > 0``.
+        targets (Tensor): Labels (B, ) or soft targets (B, C).
+
+    Returns:
+        dict[str, Tensor]: ``student.loss_ce``, ``student.loss_kd``,
+        ``student.loss_ce_cs``, ``student.loss_kd_cs`` (non-zero weights
+        only).
+    """
+    losses = OrderedDict()
+    use_cs = model.process_weight > 0
+    if model.ce_weight > 0 or (use_cs and model.ce_weight_cs > 0):
+        ce = cross_entropy(model.student, student_logits, targets)
+        if model.ce_weight > 0:
+            losses['student.loss_ce'] = model.ce_weight * ce
+        if use_cs and model.ce_weight_cs > 0:
+            losses['student.loss_ce_cs'] = (
+                model.process_weight * model.ce_weight_cs * ce)
+    if model.kd_weight > 0:
+        losses['student.loss_kd'] = model.kd_weight * distill(
+            model.teacher_loss, student_logits, teacher_logits, targets)
+    if use_cs and model.kd_weight_cs > 0:
+        losses['student.loss_kd_cs'] = (
+            model.process_weight * model.kd_weight_cs *
+            distill(model.fused_loss, student_logits, fused_logits, targets))
+    return losses
+
+
 @MODELS.register_module()
 class SelfLearningTeacherDistill(BaseAlgorithm):
     """Distillation from a frozen teacher and online self-learning teachers.
@@ -200,10 +280,10 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
         self.detach_fused_target = detach_fused_target
 
         # losses and their weights (official names)
-        self.teacher_loss = self._build_loss(teacher_loss)
-        self.self_learning_teacher_loss = self._build_loss(
+        self.teacher_loss = build_distill_loss(teacher_loss)
+        self.self_learning_teacher_loss = build_distill_loss(
             self_learning_teacher_loss or teacher_loss)
-        self.fused_loss = self._build_loss(fused_loss)
+        self.fused_loss = build_distill_loss(fused_loss)
         for name in ('teacher_loss', 'self_learning_teacher_loss',
                      'fused_loss'):
             loss = getattr(self, name)
@@ -265,14 +345,6 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             num_what='SL-Ts',
             sum_to_one=True)
 
-    @staticmethod
-    def _build_loss(cfg: Union[dict, nn.Module]) -> nn.Module:
-        loss = cfg if isinstance(cfg, nn.Module) else MODELS.build(
-            copy.deepcopy(cfg))
-        params = inspect.signature(loss.forward).parameters
-        loss._mmslkd_takes_labels = 'gt_labels' in params
-        return loss
-
     def _check_networks(self) -> None:
         """Every network must predict the same classes, and the head losses
         must not carry weights of their own (the algorithm's weights do)."""
@@ -314,20 +386,6 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             return torch.stack([s.gt_score for s in data_samples])
         return torch.cat([s.gt_label for s in data_samples])
 
-    @staticmethod
-    def _cross_entropy(network: nn.Module, logits: torch.Tensor,
-                       targets: torch.Tensor) -> torch.Tensor:
-        """The network's own classification loss (its head's loss module)."""
-        return _unwrap(network).head.loss_module(
-            logits, targets, avg_factor=logits.size(0))
-
-    @staticmethod
-    def _distill(loss: nn.Module, learner: torch.Tensor, target: torch.Tensor,
-                 labels: torch.Tensor) -> torch.Tensor:
-        if loss._mmslkd_takes_labels:
-            return loss(learner, target, labels)
-        return loss(learner, target)
-
     def fuse(self, self_learning_teacher_logits: torch.Tensor) -> torch.Tensor:
         """``z_c = sum_i lambda_i z_i``, the official logit-level fusion.
 
@@ -357,26 +415,13 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             ``student.loss_ce_cs``, ``student.loss_kd_cs`` (non-zero weights
             only).
         """
-        losses = OrderedDict()
-        use_cs = self.process_weight > 0
-        if self.ce_weight > 0 or (use_cs and self.ce_weight_cs > 0):
-            ce = self._cross_entropy(self.student, student_logits, targets)
-            if self.ce_weight > 0:
-                losses['student.loss_ce'] = self.ce_weight * ce
-            if use_cs and self.ce_weight_cs > 0:
-                losses['student.loss_ce_cs'] = (
-                    self.process_weight * self.ce_weight_cs * ce)
-        if self.kd_weight > 0:
-            losses['student.loss_kd'] = self.kd_weight * self._distill(
-                self.teacher_loss, student_logits, teacher_logits, targets)
-        if use_cs and self.kd_weight_cs > 0:
+        fused = None
+        if self.process_weight > 0 and self.kd_weight_cs > 0:
             fused = self.fuse(self_learning_teacher_logits)
             if self.detach_fused_target:
                 fused = fused.detach()
-            losses['student.loss_kd_cs'] = (
-                self.process_weight * self.kd_weight_cs *
-                self._distill(self.fused_loss, student_logits, fused, targets))
-        return losses
+        return student_losses(self, student_logits, teacher_logits, fused,
+                              targets)
 
     def self_learning_teacher_losses(
             self, self_learning_teacher_logits: torch.Tensor,
@@ -397,11 +442,11 @@ class SelfLearningTeacherDistill(BaseAlgorithm):
             if self.self_learning_teacher_ce_weight > 0:
                 losses[f'slt{i}.loss_ce'] = (
                     self.self_learning_teacher_ce_weight *
-                    self._cross_entropy(networks[i], logits, targets))
+                    cross_entropy(networks[i], logits, targets))
             if self.self_learning_teacher_kd_weight > 0:
                 losses[f'slt{i}.loss_kd'] = (
                     self.self_learning_teacher_kd_weight *
-                    self._distill(self.self_learning_teacher_loss, logits,
+                    distill(self.self_learning_teacher_loss, logits,
                                   teacher_logits, targets))
         return losses
 

@@ -29,6 +29,7 @@ from mmslkd.utils.trajectory import Trajectory, TrajectoryError
 from mmslkd.utils.validation import (check_loss_options, check_number,
                                      check_weights, is_random_teacher,
                                      require_teacher_checkpoint)
+from .self_learning_teacher_distill import build_distill_loss, student_losses
 from ..utils.precision import (clone_inference_tensors, float32_losses,
                                teacher_context, to_float32)
 
@@ -45,7 +46,10 @@ class TrajectoryDistill(BaseAlgorithm):
     include epoch 0, the initial weights). They run in eval mode under
     ``torch.inference_mode``; their logits are fused as in SLKD,
     ``z_c = sum_i lambda_i z_i``, and the student learns with SLKD's
-    terms (CIFAR: ``T = 4``)::
+    terms (CIFAR: ``T = 4``; the same function as SLKD's,
+    :func:`~mmslkd.models.algorithms.self_learning_teacher_distill.
+    student_losses`, so a teacher loss that takes the labels, such as DKD,
+    works here too)::
 
         student: w_ce CE + w_kd KD(s <- t)
                  + P (w_ce_cs CE + w_kd_cs KD(s <- z_c))
@@ -149,8 +153,8 @@ class TrajectoryDistill(BaseAlgorithm):
         self.teacher_inference_mode = teacher_inference_mode
 
         # losses and their weights (SLKD's names)
-        self.teacher_loss = MODELS.build(copy.deepcopy(teacher_loss))
-        self.fused_loss = MODELS.build(copy.deepcopy(fused_loss))
+        self.teacher_loss = build_distill_loss(teacher_loss)
+        self.fused_loss = build_distill_loss(fused_loss)
         for name in ('teacher_loss', 'fused_loss'):
             loss = getattr(self, name)
             check_loss_options(
@@ -330,32 +334,16 @@ class TrajectoryDistill(BaseAlgorithm):
         epoch = MessageHub.get_current_instance().get_info('epoch', 0) + 1
         targets = self._targets(data_samples)
         teacher_logits = self._teacher_logits(batch_inputs)
-        use_cs = self.process_weight > 0
         fused = None
-        if use_cs and self.kd_weight_cs > 0:
+        if self.process_weight > 0 and self.kd_weight_cs > 0:
             fused = self.fuse(self.replayed_logits(batch_inputs, epoch))
         student_logits = self.student(batch_inputs, mode='tensor')
 
-        losses = OrderedDict()
         with float32_losses(batch_inputs.device.type):
             student_logits, teacher_logits, fused = to_float32(
                 (student_logits, teacher_logits, fused))
-            if self.ce_weight > 0 or (use_cs and self.ce_weight_cs > 0):
-                ce = self.student.head.loss_module(
-                    student_logits, targets, avg_factor=len(student_logits))
-                if self.ce_weight > 0:
-                    losses['student.loss_ce'] = self.ce_weight * ce
-                if use_cs and self.ce_weight_cs > 0:
-                    losses['student.loss_ce_cs'] = (
-                        self.process_weight * self.ce_weight_cs * ce)
-            if self.kd_weight > 0:
-                losses['student.loss_kd'] = self.kd_weight * \
-                    self.teacher_loss(student_logits, teacher_logits)
-            if fused is not None:
-                losses['student.loss_kd_cs'] = (
-                    self.process_weight * self.kd_weight_cs *
-                    self.fused_loss(student_logits, fused))
-        return losses
+            return student_losses(self, student_logits, teacher_logits,
+                                  fused, targets)
 
     # ------------------------------------------------------------ validation
     @torch.no_grad()

@@ -7,7 +7,7 @@ import pytest
 import torch
 from mmengine.logging import MessageHub
 from mmpretrain.structures import DataSample
-from reference_losses import ce_reference, kd_reference
+from reference_losses import ce_reference, dkd_reference, kd_reference
 
 from mmslkd.models import TrajectoryDistill
 from mmslkd.registry import MODELS
@@ -156,6 +156,30 @@ def test_each_term_equals_the_formula(tmp_path, epoch):
         assert torch.allclose(
             losses[name].double(), value, rtol=1e-5, atol=0), \
             (name, losses[name].item(), value.item())
+
+
+def test_a_teacher_loss_that_takes_labels_gets_them(tmp_path, epoch):
+    """DKD towards the teacher: SLKD's student terms are one shared
+    function, so what composes with SLKD composes with a replay."""
+    model = build(
+        tmp_path,
+        teacher_loss=dict(type='DKDLoss', tau=4, alpha=1.0, beta=8.0),
+        ce_weight=1.0,
+        kd_weight=1.0)
+    for net in (model.student, model.teacher):
+        net.head.fc.weight.data.mul_(100)
+    record(tmp_path, model.teacher, epochs=(0, 1), max_epochs=1)
+    epoch(1)
+    inputs, samples, labels = batch()
+    losses = model.loss(inputs, samples)
+    with torch.no_grad():
+        z_s = model.student(inputs, mode='tensor')
+        z_t = model.teacher(inputs, mode='tensor')
+    torch.testing.assert_close(
+        losses['student.loss_kd'].double(),
+        dkd_reference(z_s, z_t, labels, 1.0, 8.0, 4),
+        rtol=1e-4,
+        atol=0)
 
 
 def test_only_the_student_learns(tmp_path, epoch):
