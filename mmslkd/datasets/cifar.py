@@ -17,6 +17,7 @@ from mmpretrain.datasets import CIFAR10 as MMPretrainCIFAR10
 from mmpretrain.datasets import CIFAR100 as MMPretrainCIFAR100
 
 from mmslkd.registry import DATASETS
+from mmslkd.utils.validation import check_number
 from .cifar_image_folders import CONVERSION_RECORD, read_conversion_record
 
 __all__ = ['CIFAR10', 'CIFAR100', 'CIFAR10Format', 'CIFAR100Format']
@@ -77,14 +78,10 @@ class _LocalCIFARMixin:
                  download: bool = False,
                  samples_per_class: Optional[int] = None,
                  **kwargs):
-        if samples_per_class is not None and (
-                isinstance(samples_per_class, bool)
-                or not isinstance(samples_per_class, int)
-                or samples_per_class < 1):
-            raise ValueError(
-                f'{type(self).__name__}: samples_per_class must be a '
-                f'positive integer or None (all images), got '
-                f'{samples_per_class!r}.')
+        if samples_per_class is not None:
+            check_number('samples_per_class', samples_per_class,
+                         type(self).__name__, positive=True, integer=True,
+                         why='or None: all images')
         self.samples_per_class = samples_per_class
         if download:
             raise ValueError(

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Sequence
 from mmpretrain.datasets import BaseDataset
 
 from mmslkd.registry import DATASETS
+from mmslkd.utils.validation import check_number
 
 __all__ = ['TinyImageNet']
 
@@ -56,13 +57,10 @@ class TinyImageNet(BaseDataset):
                 f"TinyImageNet: split must be 'train' or 'val', got "
                 f'{split!r}. The official test split has no labels; '
                 "evaluate on 'val' (what Tiny ImageNet results report).")
-        if samples_per_class is not None and (
-                isinstance(samples_per_class, bool)
-                or not isinstance(samples_per_class, int)
-                or samples_per_class < 1):
-            raise ValueError(
-                'TinyImageNet: samples_per_class must be a positive integer '
-                f'or None (all images), got {samples_per_class!r}.')
+        if samples_per_class is not None:
+            check_number('samples_per_class', samples_per_class,
+                         'TinyImageNet', positive=True, integer=True,
+                         why='or None: all images')
         self.split = split
         self.samples_per_class = samples_per_class
         self._check_root(data_root)

@@ -266,5 +266,7 @@ def test_samples_per_class(tmp_path, small_counts):
     with pytest.raises(ValueError, match='Lower samples_per_class to at '
                        'most 2'):
         CIFAR100(data_root=str(tmp_path / 'out'), samples_per_class=3)
-    with pytest.raises(ValueError, match='positive integer'):
+    with pytest.raises(ValueError, match='samples_per_class must be > 0'):
         CIFAR100(data_root=str(tmp_path / 'out'), samples_per_class=0)
+    with pytest.raises(TypeError, match='samples_per_class must be an int'):
+        CIFAR100(data_root=str(tmp_path / 'out'), samples_per_class=2.0)

@@ -80,6 +80,8 @@ def test_labels_names_and_greyscale(tmp_path):
     one = TinyImageNet(data_root=root, split='train', samples_per_class=1)
     assert sorted(one.get_data_info(i)['gt_label']
                   for i in range(len(one))) == list(range(5))
+    with pytest.raises(ValueError, match='samples_per_class must be > 0'):
+        TinyImageNet(data_root=root, split='train', samples_per_class=0)
 
 
 @pytest.mark.parametrize('breakage, error, match', [
