@@ -66,6 +66,8 @@ STUDIES = {
              'slt-trajectory_r20_r8-half_cifar100-10k.py'),
             ('teacher-trajectory KD', 'configs/cifar100-10k/'
              'teacher-trajectory_r20_r8-half_cifar100-10k.py'),
+            ('KD from the recorded teacher (the control of the row above)',
+             'configs/cifar100-10k/kd_r20-recorded_r8-half_cifar100-10k.py'),
         ],
         teacher_free=('student alone',
                       'full-width ResNet-8 alone (too close to the teacher)'),
@@ -82,8 +84,9 @@ STUDIES = {
              'checkpoints/cifar100-10k/resnet20-trajectory_cifar100-10k',
              'checkpoints/cifar100-10k/resnet20-trajectory_cifar100-10k.pth'),
         ],
-        needs_recordings=('recorded-trajectory SLKD',
-                          'teacher-trajectory KD'),
+        needs_recordings=(
+            'recorded-trajectory SLKD', 'teacher-trajectory KD',
+            'KD from the recorded teacher (the control of the row above)'),
         keep_teachers=True,
         readme_marker='study:slkd_cifar100'),
     # issue 16: the multi-teacher, expressive-teacher and two-teacher methods
