@@ -29,7 +29,8 @@ from mmslkd.utils.trajectory import Trajectory, TrajectoryError
 from mmslkd.utils.validation import (check_loss_options, check_number,
                                      check_weights, is_random_teacher,
                                      require_teacher_checkpoint)
-from .self_learning_teacher_distill import build_distill_loss, student_losses
+from .self_learning_teacher_distill import (SelfLearningTeacherDistill,
+                                            build_distill_loss, student_losses)
 from ..utils.precision import (clone_inference_tensors, float32_losses,
                                teacher_context, to_float32)
 
@@ -280,11 +281,8 @@ class TrajectoryDistill(BaseAlgorithm):
         return self._loaded_epoch
 
     # ------------------------------------------------------------ forward
-    @staticmethod
-    def _targets(data_samples: List[BaseDataElement]) -> torch.Tensor:
-        if 'gt_score' in data_samples[0]:
-            return torch.stack([s.gt_score for s in data_samples])
-        return torch.cat([s.gt_label for s in data_samples])
+    # labels or soft targets of a batch, read as SLKD reads them
+    _targets = staticmethod(SelfLearningTeacherDistill._targets)
 
     def _teacher_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         with teacher_context(self.teacher_inference_mode):
