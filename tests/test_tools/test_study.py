@@ -107,3 +107,105 @@ def test_missing_teacher_is_trained_first(tool, tmp_path):
     assert todo[0][:2] == ('teacher', 0)
     assert study.needs_teachers(todo[-1]) and not study.needs_teachers(
         todo[1])
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def other_study(tmp_path, teacher_config, teacher_sha, runs=None):
+    """Another study's record: a kept teacher trained from
+    ``teacher_config`` (checkpoints/t_other.pth) and its runs."""
+    record = dict(
+        seeds=[0],
+        teachers=[60.0],
+        teacher_runs=[
+            dict(
+                config=teacher_config,
+                checkpoint='checkpoints/t.pth' if runs else
+                'checkpoints/t_other.pth',
+                sha256=teacher_sha,
+                metrics={'accuracy/top1': 60.0},
+                minutes=30.0)
+        ],
+        runs=runs or {})
+    (tmp_path / 'results' / 'other.json').write_text(json.dumps(record))
+
+
+def kept_teacher(tmp_path, name):
+    path = tmp_path / 'results' / 'teachers' / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({'state_dict': {'w': torch.ones(1)}}, path)
+    return path
+
+
+def test_teacher_of_another_study_with_equal_settings_is_reused(
+        tool, tmp_path):
+    root = tmp_path / 'repo'
+    # t_eta.py differs from t.py in a helper variable only
+    write(
+        root, {
+            'configs/t.py': "model = dict(type='T', eta=1.0)\n",
+            'configs/t_base.py': "helper = dict(eta=0.6)\n"
+            "model = dict(type='T', eta=0.6)\n",
+            'configs/t_eta.py': "_base_ = ['./t_base.py']\n"
+            'model = dict(eta=1.0)\n',
+            'configs/t_other.py': "model = dict(type='T', eta=0.5)\n",
+        })
+    kept = kept_teacher(tmp_path, 't_other.pth')
+    other_study(tmp_path, 'configs/t_other.py', tool.sha256(str(kept)))
+    todo = tool.Study('toy', args(tmp_path, seeds=[0])).tasks()
+    assert todo[0][:2] == ('teacher', 0)  # other settings: trained here
+    other_study(tmp_path, 'configs/t_eta.py', tool.sha256(str(kept)))
+    study = tool.Study('toy', args(tmp_path, seeds=[0]))
+    assert [t[0] for t in study.tasks()] == ['method', 'method']
+    record = study.results.data['teacher_runs'][0]
+    assert record['reused_from'] == 'other: configs/t_eta.py'
+    assert record['config'] == 'configs/t.py'
+    assert tool.sha256(str(root / 'checkpoints' / 't.pth')) == \
+        record['sha256']
+    # kept under its own name too, and not counted in this study's minutes
+    assert (tmp_path / 'results' / 'teachers' / 't.pth').is_file()
+    assert json.load(open(tmp_path / 'results' / 'toy.json'))['minutes'] == 0
+    assert 'shared with other' in tool.table(study.spec, study.results.data)
+
+
+def test_run_of_another_study_is_reused_only_with_the_same_teacher(
+        tool, tmp_path):
+    root = tmp_path / 'repo'
+    write(
+        root, {
+            'configs/t.py': "model = dict(type='T')\n",
+            'configs/kd.py': "model = dict(type='KD', "
+            "teacher_ckpt='checkpoints/t.pth')\n",
+        })
+    kept = kept_teacher(tmp_path, 't.pth')
+    sha = tool.sha256(str(kept))
+    runs = {
+        'KD from t': [
+            dict(seed=0, config='configs/kd.py', minutes=10.0,
+                 teacher_sha256=[sha], **{'accuracy/top1': 45.0})
+        ]
+    }
+    study = tool.Study('toy', args(tmp_path, seeds=[0, 1]))
+    study.results.set_teacher(
+        0, dict(config='configs/t.py', checkpoint='checkpoints/t.pth',
+                sha256=sha, metrics={'accuracy/top1': 60.0}, minutes=3.0))
+    # another teacher behind the same path: not reused
+    other_study(tmp_path, 'configs/t.py', 'another sha', runs)
+    task = ('method', 'KD', 0, 'configs/kd.py', 'w')
+    assert study.reuse_run(task) is None
+    other_study(tmp_path, 'configs/t.py', sha, runs)
+    assert study.reuse_run(('method', 'KD', 1, 'configs/kd.py', 'w')) is None
+    assert study.reuse_run(task) == 'KD, seed 0 (reused from other)'
+    run = study.results.run('KD', 0)
+    assert run['accuracy/top1'] == 45.0
+    assert run['reused_from'] == 'other: KD from t'
+    assert run['teacher_sha256'] == study.teacher_shas()
+    assert study.results.data['minutes'] == 3.0
+    # recorded: a later invocation has nothing left to do for seed 0
+    todo = tool.Study('toy', args(tmp_path, seeds=[0, 1])).tasks()
+    assert ('KD', 0) not in [(t[1], t[2]) for t in todo]

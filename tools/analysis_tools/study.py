@@ -262,6 +262,35 @@ STUDIES = {
 }
 
 
+#: the settings that decide what a training learns and how it is tested;
+#: a config's helper variables, hook intervals and work dir are left out
+TRAINING_KEYS = ('model', 'data_preprocessor', 'train_dataloader',
+                 'val_dataloader', 'val_evaluator', 'val_cfg', 'optim_wrapper',
+                 'param_scheduler', 'train_cfg', 'custom_hooks', 'randomness',
+                 'auto_scale_lr', 'load_from', 'model_wrapper_cfg')
+
+
+def training_settings(config: str) -> str:
+    """The settings of ``config`` that decide its result, as canonical JSON.
+
+    Two configs with equal settings train the same network from the same
+    seed (e.g. ``resnet14-tolerant`` and ``resnet14-tolerant-eta1.0`` once
+    the default eta is 1.0), so a study may reuse the other's training.
+
+    Args:
+        config (str): config path, relative to the repository root.
+
+    Returns:
+        str: the settings named by ``TRAINING_KEYS``, sorted JSON.
+    """
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, config)).to_dict()
+    return json.dumps({key: cfg.get(key)
+                       for key in TRAINING_KEYS},
+                      sort_keys=True,
+                      default=str)
+
+
 def sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -310,6 +339,18 @@ def table(study: dict, results: dict) -> str:
             for run in results['runs'].get(method, [])
         }
         accs[method] = [by_seed[s] for s in seeds if s in by_seed]
+    reused = sorted({
+        r['reused_from'].split(':')[0]
+        for runs in results['runs'].values() for r in runs
+        if r.get('reused_from')
+    } | {
+        t['reused_from'].split(':')[0]
+        for t in results.get('teacher_runs') or [] if t and t.get(
+            'reused_from')
+    })
+    if reused:
+        lines[0] += (' Trainings with the very same settings, seed and '
+                     'teachers are shared with ' + ', '.join(reused) + '.')
     complete = [m for m in study.get('best_of', ()) if accs[m]]
     best = max(
         complete, key=lambda m: statistics.mean(accs[m]), default=None)
@@ -378,11 +419,14 @@ class Results:
         self.save()
 
     def save(self) -> None:
+        # minutes spent by this study (reused trainings are counted where
+        # they ran)
         self.data['minutes'] = round(
-            sum(r.get('minutes', 0) for runs in self.data['runs'].values()
-                for r in runs) + sum(
-                    t.get('minutes', 0)
-                    for t in self.data['teacher_runs'] if t) + sum(
+            sum(
+                r.get('minutes', 0) for runs in self.data['runs'].values()
+                for r in runs if not r.get('reused_from')) + sum(
+                    t.get('minutes', 0) for t in self.data['teacher_runs']
+                    if t and not t.get('reused_from')) + sum(
                         r.get('minutes', 0)
                         for r in self.data.get('recordings', {}).values()), 1)
         os.makedirs(osp.dirname(self.path), exist_ok=True)
@@ -415,11 +459,104 @@ class Study:
         ckpt = osp.join(ROOT, ckpt)
         kept = osp.join(self.teacher_dir, osp.basename(ckpt))
         if record is None:
-            return False
+            return self.adopt_teacher(index)
         if not osp.isfile(ckpt) and osp.isfile(kept):
             os.makedirs(osp.dirname(ckpt), exist_ok=True)
             shutil.copyfile(kept, ckpt)
         return osp.isfile(ckpt) and sha256(ckpt) == record['sha256']
+
+    def other_results(self):
+        """(study name, record) of the other studies in the results dir."""
+        for path in sorted(glob.glob(osp.join(self.args.results_dir,
+                                              '*.json'))):
+            name = osp.basename(path)[:-5]
+            if name == self.name:
+                continue
+            try:
+                with open(path) as f:
+                    data = json.load(f)
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get('runs'), dict):
+                yield name, data
+
+    def adopt_teacher(self, index: int) -> bool:
+        """Reuse a teacher another study trained from equal settings and
+        kept in the results (its checkpoint is copied where our configs
+        read it, and recorded with ``reused_from``)."""
+        cfg, ckpt = self.spec['teachers'][index]
+        settings = None
+        for name, data in self.other_results():
+            for other in data.get('teacher_runs') or []:
+                if not other or not {'config', 'checkpoint', 'sha256'
+                                     } <= set(other) or other.get(
+                                         'reused_from'):
+                    continue
+                kept = osp.join(self.teacher_dir,
+                                osp.basename(other['checkpoint']))
+                if not osp.isfile(osp.join(ROOT, other['config'])) or \
+                        not osp.isfile(kept) or \
+                        sha256(kept) != other['sha256']:
+                    continue
+                settings = settings or training_settings(cfg)
+                if training_settings(other['config']) != settings:
+                    continue
+                target = osp.join(ROOT, ckpt)
+                os.makedirs(osp.dirname(target), exist_ok=True)
+                shutil.copyfile(kept, target)
+                mine = osp.join(self.teacher_dir, osp.basename(ckpt))
+                if self.spec.get('keep_teachers') and not osp.isfile(mine):
+                    shutil.copyfile(kept, mine)
+                self.results.set_teacher(
+                    index,
+                    dict(
+                        other,
+                        config=cfg,
+                        checkpoint=ckpt,
+                        reused_from=f'{name}: {other["config"]}'))
+                return True
+        return False
+
+    def reuse_run(self, task):
+        """Record, instead of training it, a run another study finished with
+        equal settings, the same seed and the very same teachers.
+
+        Returns:
+            str | None: what was reused, or None if nothing matches.
+        """
+        kind, method, seed, cfg, _ = task
+        if kind != 'method' or self.args.rerun:
+            return None
+        settings = training_settings(cfg)
+        mine = {
+            ckpt: sha
+            for (_, ckpt), sha in zip(self.spec['teachers'],
+                                      self.teacher_shas())
+        }
+        used = [ckpt for ckpt in mine if json.dumps(ckpt)[1:-1] in settings]
+        for name, data in self.other_results():
+            teachers = [t or {} for t in data.get('teacher_runs') or []]
+            theirs = {t.get('checkpoint'): t.get('sha256') for t in teachers}
+            if any(theirs.get(ckpt) != mine[ckpt] for ckpt in used):
+                continue
+            for label, runs in data['runs'].items():
+                for run in runs:
+                    if run.get('seed') != seed or run.get('reused_from') or \
+                            run.get('teacher_sha256') not in (
+                                None, [t.get('sha256') for t in teachers]) \
+                            or not osp.isfile(
+                                osp.join(ROOT, run.get('config', ''))) or \
+                            training_settings(run['config']) != settings:
+                        continue
+                    self.results.add_run(
+                        method,
+                        dict(
+                            run,
+                            teacher_sha256=None if method in self.spec.get(
+                                'teacher_free', ()) else self.teacher_shas(),
+                            reused_from=f'{name}: {label}'))
+                    return f'{method}, seed {seed} (reused from {name})'
+        return None
 
     def teacher_shas(self):
         return [(t or {}).get('sha256')
@@ -570,6 +707,11 @@ class Study:
             while ready and len(running) < self.args.jobs:
                 task = ready.pop(0)
                 todo.remove(task)
+                reused = self.reuse_run(task)
+                if reused:
+                    done += 1
+                    print(f'[{done}/{total}] {reused}', flush=True)
+                    continue
                 work_dir = osp.join(ROOT, task[4])
                 os.makedirs(work_dir, exist_ok=True)
                 log = open(osp.join(work_dir, 'study_run.log'), 'w')
