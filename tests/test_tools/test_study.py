@@ -209,3 +209,33 @@ def test_run_of_another_study_is_reused_only_with_the_same_teacher(
     # recorded: a later invocation has nothing left to do for seed 0
     todo = tool.Study('toy', args(tmp_path, seeds=[0, 1])).tasks()
     assert ('KD', 0) not in [(t[1], t[2]) for t in todo]
+
+
+def test_run_learning_from_the_same_weights_under_another_name_is_reused(
+        tool, tmp_path):
+    root = tmp_path / 'repo'
+    write(
+        root, {
+            'configs/t.py': "model = dict(type='T')\n",
+            'configs/kd.py': "model = dict(type='KD', "
+            "teacher_ckpt='checkpoints/t.pth')\n",
+            'configs/kd_other.py': "model = dict(type='KD', "
+            "teacher_ckpt='checkpoints/t_other.pth')\n",
+        })
+    sha = tool.sha256(str(kept_teacher(tmp_path, 't.pth')))
+    study = tool.Study('toy', args(tmp_path, seeds=[0]))
+    study.results.set_teacher(
+        0, dict(config='configs/t.py', checkpoint='checkpoints/t.pth',
+                sha256=sha, metrics={'accuracy/top1': 60.0}))
+    runs = {'KD': [dict(seed=0, config='configs/kd_other.py',
+                        teacher_sha256=[sha], **{'accuracy/top1': 45.0})]}
+    other_study(tmp_path, 'configs/t.py', 'other weights', runs)
+    record = json.load(open(tmp_path / 'results' / 'other.json'))
+    record['teacher_runs'][0]['checkpoint'] = 'checkpoints/t_other.pth'
+    (tmp_path / 'results' / 'other.json').write_text(json.dumps(record))
+    task = ('method', 'KD', 0, 'configs/kd.py', 'w')
+    assert study.reuse_run(task) is None  # other weights at t_other.pth
+    record['teacher_runs'][0]['sha256'] = sha
+    record['runs']['KD'][0]['teacher_sha256'] = [sha]
+    (tmp_path / 'results' / 'other.json').write_text(json.dumps(record))
+    assert study.reuse_run(task) == 'KD, seed 0 (reused from other)'

@@ -291,6 +291,25 @@ def training_settings(config: str) -> str:
                       default=str)
 
 
+def with_teachers(settings: str, shas: dict) -> str:
+    """``settings`` with each teacher checkpoint path replaced by the sha256
+    of the weights a study published there: runs of two studies compare
+    equal when they learn from the same weights under any file name.
+
+    Args:
+        settings (str): :func:`training_settings` of a config.
+        shas (dict): checkpoint path -> sha256 (None: not trained).
+
+    Returns:
+        str: the settings, paths replaced.
+    """
+    for ckpt, sha in sorted(shas.items(), key=lambda kv: -len(kv[0] or '')):
+        if ckpt:
+            settings = settings.replace(
+                json.dumps(ckpt)[1:-1], f'sha256:{sha}')
+    return settings
+
+
 def sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -527,26 +546,25 @@ class Study:
         kind, method, seed, cfg, _ = task
         if kind != 'method' or self.args.rerun:
             return None
-        settings = training_settings(cfg)
         mine = {
             ckpt: sha
             for (_, ckpt), sha in zip(self.spec['teachers'],
                                       self.teacher_shas())
         }
-        used = [ckpt for ckpt in mine if json.dumps(ckpt)[1:-1] in settings]
+        settings = with_teachers(training_settings(cfg), mine)
         for name, data in self.other_results():
             teachers = [t or {} for t in data.get('teacher_runs') or []]
             theirs = {t.get('checkpoint'): t.get('sha256') for t in teachers}
-            if any(theirs.get(ckpt) != mine[ckpt] for ckpt in used):
-                continue
             for label, runs in data['runs'].items():
                 for run in runs:
                     if run.get('seed') != seed or run.get('reused_from') or \
                             run.get('teacher_sha256') not in (
                                 None, [t.get('sha256') for t in teachers]) \
                             or not osp.isfile(
-                                osp.join(ROOT, run.get('config', ''))) or \
-                            training_settings(run['config']) != settings:
+                                osp.join(ROOT, run.get('config', ''))):
+                        continue
+                    if with_teachers(training_settings(run['config']),
+                                     theirs) != settings:
                         continue
                     self.results.add_run(
                         method,
