@@ -79,7 +79,7 @@ def test_new_machine_skips_recorded_runs(tool, tmp_path):
     assert record['minutes'] == 6.0
     # partial table: what is done, and how many seeds so far
     text = tool.table(fresh.spec, fresh.results.data)
-    assert '| alone | 40.00 ± 0.00 | 40.0 (1 of 2 seeds so far) |' in text
+    assert '| alone | 40.00 | 40.0 (1 of 2 seeds so far) |' in text
     assert 't 60.00' in text
     # --rerun trains everything again (the teacher stays)
     assert len(tool.Study('toy', args(tmp_path, rerun=True)).tasks()) == 4

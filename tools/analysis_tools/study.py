@@ -329,8 +329,10 @@ def final_metrics(work_dir: str) -> dict:
 
 
 def mean_std(values) -> str:
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f'{statistics.mean(values):.2f} ± {std:.2f}'
+    """``mean ± std``; a single value alone (one seed has no spread)."""
+    if len(values) == 1:
+        return f'{values[0]:.2f}'
+    return f'{statistics.mean(values):.2f} ± {statistics.stdev(values):.2f}'
 
 
 def table(study: dict, results: dict) -> str:
@@ -341,8 +343,10 @@ def table(study: dict, results: dict) -> str:
         for (cfg, _), acc in zip(study['teachers'], results['teachers'])
         if acc is not None)
     lines = [
-        f'{study["title"]}; test top-1 (%) of the last epoch, mean ± std '
-        f'over seeds {", ".join(map(str, seeds))}; teachers: '
+        f'{study["title"]}; test top-1 (%) of the last epoch, ' +
+        (f'one seed ({seeds[0]}), no spread' if len(seeds) == 1 else
+         f'mean ± std over seeds {", ".join(map(str, seeds))}') +
+        '; teachers: '
         f'{teachers or "not trained yet"}.' + ''.join(
             f' One-off recording, {label}: {r["minutes"]} min, '
             f'{r["trajectory_mb"]} MB.'
