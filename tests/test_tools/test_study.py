@@ -109,6 +109,14 @@ def test_missing_teacher_is_trained_first(tool, tmp_path):
         todo[1])
 
 
+#: a teacher config and a KD config reading its checkpoint
+KD_CONFIGS = {
+    'configs/t.py': "model = dict(type='T')\n",
+    'configs/kd.py': "model = dict(type='KD', "
+    "teacher_ckpt='checkpoints/t.pth')\n",
+}
+
+
 def write(root, files):
     for name, text in files.items():
         path = root / name
@@ -175,13 +183,7 @@ def test_teacher_of_another_study_with_equal_settings_is_reused(
 
 def test_run_of_another_study_is_reused_only_with_the_same_teacher(
         tool, tmp_path):
-    root = tmp_path / 'repo'
-    write(
-        root, {
-            'configs/t.py': "model = dict(type='T')\n",
-            'configs/kd.py': "model = dict(type='KD', "
-            "teacher_ckpt='checkpoints/t.pth')\n",
-        })
+    write(tmp_path / 'repo', KD_CONFIGS)
     kept = kept_teacher(tmp_path, 't.pth')
     sha = tool.sha256(str(kept))
     runs = {
@@ -213,12 +215,9 @@ def test_run_of_another_study_is_reused_only_with_the_same_teacher(
 
 def test_run_learning_from_the_same_weights_under_another_name_is_reused(
         tool, tmp_path):
-    root = tmp_path / 'repo'
     write(
-        root, {
-            'configs/t.py': "model = dict(type='T')\n",
-            'configs/kd.py': "model = dict(type='KD', "
-            "teacher_ckpt='checkpoints/t.pth')\n",
+        tmp_path / 'repo', {
+            **KD_CONFIGS,
             'configs/kd_other.py': "model = dict(type='KD', "
             "teacher_ckpt='checkpoints/t_other.pth')\n",
         })
